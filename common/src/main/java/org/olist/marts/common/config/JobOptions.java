@@ -1,0 +1,75 @@
+package org.olist.marts.common.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.olist.marts.common.OlistException;
+
+/**
+ * Command-line options every job accepts, mapped onto configuration keys. Job-specific options (the data
+ * generator's {@code --scale}, say) are accepted only when the job declares them.
+ */
+public final class JobOptions {
+  private static final Map<String, String> VALUE_OPTIONS = Map.of(
+      "--input", OlistConfig.INPUT,
+      "--warehouse", OlistConfig.WAREHOUSE,
+      "--run-id", OlistConfig.RUN_ID,
+      "--from", OlistConfig.BACKFILL_FROM,
+      "--to", OlistConfig.BACKFILL_TO,
+      "--master", OlistConfig.SPARK_MASTER);
+
+  private final String confFile;
+  private final Map<String, Object> overrides;
+  private final Map<String, String> extra;
+
+  private JobOptions(String confFile, Map<String, Object> overrides, Map<String, String> extra) {
+    this.confFile = confFile;
+    this.overrides = overrides;
+    this.extra = extra;
+  }
+
+  public static JobOptions parse(String[] args, Set<String> extraOptions) {
+    String confFile = null;
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--full-refresh")) {
+        overrides.put(OlistConfig.FULL_REFRESH, true);
+        continue;
+      }
+      if (!arg.startsWith("--")) {
+        throw new OlistException("Cannot parse arguments: unexpected '" + arg + "'");
+      }
+      if (i + 1 >= args.length) {
+        throw new OlistException("Cannot parse arguments: option " + arg + " needs a value");
+      }
+      String value = args[++i];
+      if (arg.equals("--conf")) {
+        confFile = value;
+      } else if (arg.equals("--set")) {
+        int eq = value.indexOf('=');
+        if (eq <= 0) {
+          throw new OlistException("Cannot parse arguments: --set expects key=value, got '" + value + "'");
+        }
+        overrides.put(value.substring(0, eq).trim(), value.substring(eq + 1).trim());
+      } else if (VALUE_OPTIONS.containsKey(arg)) {
+        overrides.put(VALUE_OPTIONS.get(arg), value);
+      } else if (extraOptions.contains(arg)) {
+        extra.put(arg, value);
+      } else {
+        throw new OlistException("Cannot parse arguments: unknown option '" + arg + "'");
+      }
+    }
+    return new JobOptions(confFile, overrides, extra);
+  }
+
+  public OlistConfig toConfig() {
+    return OlistConfig.load(confFile, overrides);
+  }
+
+  public Map<String, String> extra() {
+    return Collections.unmodifiableMap(extra);
+  }
+}

@@ -1,0 +1,214 @@
+package org.olist.marts.common.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.olist.marts.common.OlistException;
+
+/**
+ * Typed view over the layered configuration: defaults ({@code conf/application.conf}, shipped in the jar),
+ * an environment file, then command-line overrides. Keys that the defaults do not declare are refused, so a
+ * typo never silently falls back to a default.
+ */
+public final class OlistConfig {
+  public static final String DEFAULTS_RESOURCE = "conf/application.conf";
+
+  public static final String INPUT = "olist.input";
+  public static final String WAREHOUSE = "olist.warehouse";
+  public static final String RUN_ID = "olist.run-id";
+  public static final String FULL_REFRESH = "olist.full-refresh";
+  public static final String BACKFILL_FROM = "olist.backfill.from";
+  public static final String BACKFILL_TO = "olist.backfill.to";
+  public static final String SPARK_MASTER = "olist.spark.master";
+  public static final String SHUFFLE_PARTITIONS = "olist.spark.shuffle-partitions";
+  public static final String UI_ENABLED = "olist.spark.ui-enabled";
+  public static final String LOG_LEVEL = "olist.spark.log-level";
+  public static final String MAX_RAW_CHARS = "olist.staging.max-raw-chars";
+  public static final String INCREMENTAL_MODE = "olist.incremental.mode";
+  public static final String LOOKBACK_DAYS = "olist.incremental.lookback-days";
+  public static final String DIM_DATE_START = "olist.dim-date.start";
+  public static final String DIM_DATE_END = "olist.dim-date.end";
+
+  private static final DateTimeFormatter RUN_ID_FORMAT =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private final Config config;
+  private final String runId;
+
+  private OlistConfig(Config config) {
+    this.config = config;
+    String configured = config.getString(RUN_ID).trim();
+    this.runId = configured.isEmpty()
+        ? RUN_ID_FORMAT.format(java.time.Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+        : configured;
+  }
+
+  /** Defaults only (plus environment variables): what tests start from. */
+  public static OlistConfig defaults() {
+    return load(null, Map.of());
+  }
+
+  /**
+   * Loads defaults, then {@code envFile} (may be null), then {@code overrides} (full keys such as
+   * {@code olist.input}), and validates the result.
+   */
+  public static OlistConfig load(String envFile, Map<String, ?> overrides) {
+    Config defaults = ConfigFactory.parseResources(OlistConfig.class.getClassLoader(), DEFAULTS_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false));
+    Config env = ConfigFactory.empty();
+    if (envFile != null && !envFile.isBlank()) {
+      File file = new File(envFile);
+      if (!file.isFile()) {
+        throw new OlistException("Cannot read configuration: file '" + envFile + "' does not exist");
+      }
+      try {
+        env = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new OlistException("Cannot read configuration file '" + envFile + "': " + e.getMessage(), e);
+      }
+    }
+    Map<String, Object> flat = new LinkedHashMap<>();
+    overrides.forEach((k, v) -> flat.put(k, v));
+    Config merged;
+    Config reference;
+    try {
+      merged = ConfigFactory.parseMap(flat, "command line").withFallback(env).withFallback(defaults)
+          .resolve(ConfigResolveOptions.defaults());
+      reference = defaults.resolve();
+    } catch (ConfigException e) {
+      throw new OlistException("Cannot resolve configuration: " + e.getMessage(), e);
+    }
+    for (String root : merged.root().keySet()) {
+      if (!reference.root().containsKey(root)) {
+        throw new OlistException("Unknown configuration key '" + root + "' (only 'olist.*' keys are accepted)");
+      }
+    }
+    for (Map.Entry<String, ConfigValue> e : merged.entrySet()) {
+      if (!reference.hasPathOrNull(e.getKey())) {
+        throw new OlistException("Unknown configuration key '" + e.getKey() + "' (from "
+            + e.getValue().origin().description() + "); see conf/application.conf for the accepted keys");
+      }
+    }
+    try {
+      merged.checkValid(reference, "olist");
+    } catch (ConfigException.ValidationFailed e) {
+      throw new OlistException("Invalid configuration: " + e.getMessage(), e);
+    }
+    OlistConfig result = new OlistConfig(merged);
+    result.requireNonEmpty(INPUT, "OLIST_INPUT or --input");
+    result.requireNonEmpty(WAREHOUSE, "OLIST_WAREHOUSE or --warehouse");
+    result.backfillFrom();
+    result.backfillTo();
+    String mode = result.incrementalMode();
+    if (!mode.equals("snapshot") && !mode.equals("append")) {
+      throw new OlistException("Invalid configuration key '" + INCREMENTAL_MODE + "': '" + mode
+          + "' (expected snapshot or append)");
+    }
+    return result;
+  }
+
+  private void requireNonEmpty(String key, String hint) {
+    if (config.getString(key).isBlank()) {
+      throw new OlistException("Missing configuration key '" + key + "': set it in the configuration file, " + hint);
+    }
+  }
+
+  public String input() {
+    return stripSlash(config.getString(INPUT));
+  }
+
+  public String warehouse() {
+    return stripSlash(config.getString(WAREHOUSE));
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public boolean fullRefresh() {
+    return config.getBoolean(FULL_REFRESH);
+  }
+
+  public Optional<LocalDate> backfillFrom() {
+    return optionalDate(BACKFILL_FROM);
+  }
+
+  public Optional<LocalDate> backfillTo() {
+    return optionalDate(BACKFILL_TO);
+  }
+
+  public String sparkMaster() {
+    return config.getString(SPARK_MASTER);
+  }
+
+  public int shufflePartitions() {
+    return config.getInt(SHUFFLE_PARTITIONS);
+  }
+
+  public boolean uiEnabled() {
+    return config.getBoolean(UI_ENABLED);
+  }
+
+  public String logLevel() {
+    return config.getString(LOG_LEVEL);
+  }
+
+  public int maxRawChars() {
+    return config.getInt(MAX_RAW_CHARS);
+  }
+
+  public String incrementalMode() {
+    return config.getString(INCREMENTAL_MODE);
+  }
+
+  public int lookbackDays() {
+    return config.getInt(LOOKBACK_DAYS);
+  }
+
+  public LocalDate dimDateStart() {
+    return date(DIM_DATE_START);
+  }
+
+  public LocalDate dimDateEnd() {
+    return date(DIM_DATE_END);
+  }
+
+  /** The underlying config, for keys read in one place only. */
+  public Config raw() {
+    return config;
+  }
+
+  private Optional<LocalDate> optionalDate(String key) {
+    String value = config.getString(key).trim();
+    return value.isEmpty() ? Optional.empty() : Optional.of(date(key));
+  }
+
+  private LocalDate date(String key) {
+    String value = config.getString(key).trim();
+    try {
+      return LocalDate.parse(value);
+    } catch (DateTimeParseException e) {
+      throw new OlistException("Invalid configuration key '" + key + "': '" + value + "' is not a date (yyyy-MM-dd)");
+    }
+  }
+
+  private static String stripSlash(String path) {
+    String p = path.trim();
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,134 @@
+package org.olist.marts.common.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.audit.JobRun;
+import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.Warehouse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a running job needs: session, configuration, catalog, warehouse, and the one way to publish a table
+ * (contract check, atomic Delta overwrite, summary log line, audit row).
+ */
+public final class JobContext {
+  private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+
+  private final SparkSession spark;
+  private final OlistConfig config;
+  private final String job;
+  private final Warehouse warehouse;
+  private final List<JobRun> runs = new ArrayList<>();
+  private final List<TableResult> results = new ArrayList<>();
+
+  public JobContext(SparkSession spark, OlistConfig config, String job) {
+    this.spark = spark;
+    this.config = config;
+    this.job = job;
+    this.warehouse = new Warehouse(config.warehouse());
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public OlistConfig config() {
+    return config;
+  }
+
+  public ModelCatalog catalog() {
+    return ModelCatalog.get();
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  public String job() {
+    return job;
+  }
+
+  public String runId() {
+    return config.runId();
+  }
+
+  public TableModel table(String name) {
+    return catalog().table(name);
+  }
+
+  /** Reads a catalog table from the warehouse. */
+  public Dataset<Row> read(String table) {
+    return DeltaTables.read(spark, warehouse.path(table(table)));
+  }
+
+  /** Checks {@code df} against the contract of {@code table} and fails before anything is written. */
+  public void checkContract(String table, Dataset<Row> df) {
+    ContractCheck.enforce(table(table), df.schema());
+  }
+
+  /** Contract check, then an atomic overwrite of the catalog table. */
+  public TableResult publish(String table, Dataset<Row> df, Long rowsIn, Map<String, String> details) {
+    TableModel model = table(table);
+    ContractCheck.enforce(model, df.schema());
+    return overwrite(model, warehouse.path(model), df, rowsIn, details);
+  }
+
+  public TableResult publish(String table, Dataset<Row> df) {
+    return publish(table, df, null, Map.of());
+  }
+
+  /** Atomic overwrite at an explicit path (e.g. one quarantine table per source, sharing one schema). */
+  public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
+                               Map<String, String> details) {
+    Instant start = Instant.now();
+    long version = DeltaTables.overwrite(df, path, model.partitionBy());
+    long rows = DeltaTables.writtenRows(spark, path);
+    String name = path.substring(warehouse.root().length() + 1);
+    return recordWrite(name, start, rows, version, rowsIn, details);
+  }
+
+  /** Records a write done by the job itself (a MERGE, say): summary log line and audit row. */
+  public TableResult recordWrite(String name, Instant start, long rows, long version, Long rowsIn,
+                                 Map<String, String> details) {
+    Instant end = Instant.now();
+    long millis = Duration.between(start, end).toMillis();
+    LOG.info("Wrote {}: {} rows in {} ms (Delta version {}){}", name, rows, millis, version,
+        details.isEmpty() ? "" : " " + details);
+    runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null, details));
+    TableResult result = new TableResult(name, rows, version, millis);
+    results.add(result);
+    return result;
+  }
+
+  /** Adds an audit row for a table that was deliberately not written (Type 0 kept, say). */
+  public void recordSkip(String name, String reason) {
+    Instant now = Instant.now();
+    LOG.info("Kept {}: {}", name, reason);
+    runs.add(new JobRun(runId(), job, name, now, now, JobRun.SKIPPED, null, null, null, null,
+        Map.of("reason", reason)));
+  }
+
+  void recordFailure(Instant start, Throwable error) {
+    runs.add(new JobRun(runId(), job, null, start, Instant.now(), JobRun.FAILED, null, null, null,
+        String.valueOf(error.getMessage()), Map.of("error_class", error.getClass().getSimpleName())));
+  }
+
+  List<JobRun> runs() {
+    return runs;
+  }
+
+  public List<TableResult> results() {
+    return List.copyOf(results);
+  }
+}

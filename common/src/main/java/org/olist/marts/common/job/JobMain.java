@@ -1,0 +1,67 @@
+package org.olist.marts.common.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.config.JobOptions;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.spark.SparkSessions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main()} shell every job uses: parse options, build the session, run, report one result line
+ * that the orchestrator reads, and exit with a real code (0 ok, 1 job failed, 2 bad invocation).
+ */
+public final class JobMain {
+  /** Prefix of the single machine-readable line a job prints on stdout. */
+  public static final String RESULT_PREFIX = "OLIST_JOB_RESULT";
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobMain.class);
+
+  private JobMain() {
+  }
+
+  public static void main(OlistJob job, String[] args) {
+    System.exit(execute(job, args, Set.of()));
+  }
+
+  public static int execute(OlistJob job, String[] args, Set<String> extraOptions) {
+    OlistConfig config;
+    try {
+      config = JobOptions.parse(args, extraOptions).toConfig();
+    } catch (OlistException e) {
+      System.err.println("ERROR " + job.name() + ": " + e.getMessage());
+      System.out.println(RESULT_PREFIX + " job=" + job.name() + " status=failed rows=0");
+      return 2;
+    }
+    Instant start = Instant.now();
+    SparkSession spark = null;
+    int code;
+    long rows = 0;
+    try {
+      spark = SparkSessions.create(config, job.name());
+      List<TableResult> results = job.run(spark, config);
+      rows = results.stream().mapToLong(TableResult::rows).sum();
+      LOG.info("Job {} succeeded: {} tables, {} rows written (run {})", job.name(), results.size(), rows,
+          config.runId());
+      code = 0;
+    } catch (OlistException e) {
+      LOG.error("Job {} failed: {}", job.name(), e.getMessage());
+      code = 1;
+    } catch (Throwable e) {
+      LOG.error("Job {} failed unexpectedly: {}", job.name(), e.toString(), e);
+      code = 1;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+    System.out.println(RESULT_PREFIX + " job=" + job.name() + " status=" + (code == 0 ? "succeeded" : "failed")
+        + " rows=" + rows + " seconds=" + Duration.between(start, Instant.now()).toSeconds());
+    return code;
+  }
+}

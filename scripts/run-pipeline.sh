@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# olist-marts orchestrator (SPEC §8): runs each layer's job as its own spark-submit, in order, stops at the
+# first failure with a non-zero exit code, and prints one progress line per job.
+set -uo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
+
+ALL_JOBS=(staging intermediate marts rls test status)
+DEFAULT_JOBS=(staging intermediate marts)
+declare -A JOB_CLASS=(
+  [staging]=org.olist.marts.jobs.staging.StagingJob
+  [intermediate]=org.olist.marts.jobs.intermediate.IntermediateJob
+  [marts]=org.olist.marts.jobs.marts.MartsJob
+)
+
+usage() {
+  cat <<USAGE
+Usage: scripts/run-pipeline.sh [options] [-- <spark-submit args>]
+
+  --input DIR        raw Olist CSV directory (local, s3a://, hdfs://)   default: data/sample
+  --warehouse DIR    Delta warehouse root                               default: ./warehouse
+  --conf FILE        environment file over conf/application.conf       default: conf/local.conf
+  --master URL       Spark master (local[*], spark://h:7077, yarn, k8s://...)
+  --full-refresh     rebuild incremental and Type 0 tables from scratch
+  --jobs a,b,...     jobs to run, in pipeline order (${ALL_JOBS[*]}); default: ${DEFAULT_JOBS[*]}
+  --from D1 --to D2  backfill: re-process purchase dates D1..D2 (yyyy-MM-dd)
+  --run-id ID        run identifier shared by all jobs                 default: generated
+  -h, --help         this help
+
+Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_DRIVER_MEMORY (local JVM heap,
+default 4g), OLIST_LOG_DIR (job logs, default target/pipeline-logs).
+USAGE
+}
+
+input=${OLIST_INPUT:-$OLIST_ROOT/data/sample}
+warehouse=${OLIST_WAREHOUSE:-$OLIST_ROOT/warehouse}
+conf_file=$OLIST_ROOT/conf/local.conf
+master=""
+full_refresh=0
+jobs_csv=""
+from=""
+to=""
+run_id=""
+spark_args=()
+
+die() { echo "ERROR: $*" >&2; exit 2; }
+need() { [[ $# -ge 2 && -n "$2" ]] || die "option $1 needs a value (see --help)"; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --input) need "$@"; input=$2; shift 2 ;;
+    --warehouse) need "$@"; warehouse=$2; shift 2 ;;
+    --conf) need "$@"; conf_file=$2; shift 2 ;;
+    --master) need "$@"; master=$2; shift 2 ;;
+    --full-refresh) full_refresh=1; shift ;;
+    --jobs) need "$@"; jobs_csv=$2; shift 2 ;;
+    --from) need "$@"; from=$2; shift 2 ;;
+    --to) need "$@"; to=$2; shift 2 ;;
+    --run-id) need "$@"; run_id=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; spark_args=("$@"); break ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+[[ -f "$conf_file" ]] || die "configuration file '$conf_file' does not exist"
+[[ -n "$from" && -z "$to" || -z "$from" && -n "$to" ]] && die "--from and --to go together"
+date_re='^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+[[ -z "$from" || "$from" =~ $date_re ]] || die "--from '$from' is not a date (yyyy-MM-dd)"
+[[ -z "$to" || "$to" =~ $date_re ]] || die "--to '$to' is not a date (yyyy-MM-dd)"
+[[ -z "$from" || ! "$from" > "$to" ]] || die "--from $from is after --to $to"
+
+# Local paths become absolute so that every job sees the same ones whatever its working directory.
+absolute() { case "$1" in *://*) echo "$1" ;; /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+input=$(absolute "$input")
+warehouse=$(absolute "$warehouse")
+conf_file=$(absolute "$conf_file")
+
+selected=()
+if [[ -z "$jobs_csv" ]]; then
+  selected=("${DEFAULT_JOBS[@]}")
+else
+  IFS=',' read -r -a requested <<<"$jobs_csv"
+  for r in "${requested[@]}"; do
+    known=0
+    for j in "${ALL_JOBS[@]}"; do [[ "$j" == "$r" ]] && known=1; done
+    [[ $known == 1 ]] || die "unknown job '$r' (known: ${ALL_JOBS[*]})"
+    [[ -n "${JOB_CLASS[$r]:-}" ]] || die "job '$r' is not available yet in this version (available: ${!JOB_CLASS[*]})"
+  done
+  for j in "${ALL_JOBS[@]}"; do
+    for r in "${requested[@]}"; do [[ "$j" == "$r" ]] && selected+=("$j"); done
+  done
+fi
+
+[[ -n "$run_id" ]] || run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+log_dir=${OLIST_LOG_DIR:-$OLIST_ROOT/target/pipeline-logs}/$run_id
+mkdir -p "$log_dir"
+
+olist_ensure_built || exit 1
+
+job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id "$run_id")
+[[ $full_refresh == 1 ]] && job_args+=(--full-refresh)
+[[ -n "$from" ]] && job_args+=(--from "$from" --to "$to")
+[[ -n "$master" ]] && job_args+=(--master "$master")
+
+echo "olist-marts run $run_id: input $input -> warehouse $warehouse (jobs: ${selected[*]})"
+total=${#selected[@]}
+n=0
+pipeline_start=$SECONDS
+for job in "${selected[@]}"; do
+  n=$((n + 1))
+  log="$log_dir/$job.log"
+  start=$SECONDS
+  olist_submit "$master" "${JOB_CLASS[$job]}" "${spark_args[@]}" -- "${job_args[@]}" >"$log" 2>&1
+  rc=$?
+  secs=$((SECONDS - start))
+  result=$(grep -a '^OLIST_JOB_RESULT' "$log" | tail -n 1)
+  rows=$(sed -n 's/.* rows=\([0-9]*\).*/\1/p' <<<"$result")
+  if [[ $rc -eq 0 && "$result" == *"status=succeeded"* ]]; then
+    printf '[%d/%d] %-13s succeeded  %5ss  rows written: %s\n' "$n" "$total" "$job" "$secs" "${rows:-?}"
+  else
+    printf '[%d/%d] %-13s FAILED     %5ss  (exit %s)\n' "$n" "$total" "$job" "$secs" "$rc"
+    echo "---- errors from $log:" >&2
+    grep -a -E -A 30 ' ERROR |^ERROR' "$log" | grep -a -v -E '^\s+at |^OLIST_JOB_RESULT' | head -n 40 >&2
+    echo "---- full log: $log" >&2
+    exit 1
+  fi
+done
+echo "Pipeline succeeded in $((SECONDS - pipeline_start))s. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
