@@ -24,7 +24,7 @@ public final class JobRunAudit {
     TableModel model = ModelCatalog.get().table(TABLE);
     List<Row> rows = runs.stream().map(JobRun::toRow).collect(Collectors.toList());
     Dataset<Row> df = spark.createDataFrame(rows, model.schema()).coalesce(1);
-    DeltaTables.append(df, warehouse.path(model));
+    DeltaTables.append(df, warehouse.path(model), model.schema(), model.partitionBy());
   }
 
   public static Dataset<Row> read(SparkSession spark, Warehouse warehouse) {

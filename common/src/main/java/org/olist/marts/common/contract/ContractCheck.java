@@ -9,7 +9,8 @@ import org.olist.marts.common.catalog.TableModel;
 
 /**
  * Compares a DataFrame's schema with the catalog contract (names, order, types, nullability) and explains
- * every difference, one line per column, so that a drift is read in seconds.
+ * every difference, one line per column, so that a drift is read in seconds. A column the frame declares
+ * NOT NULL may feed a nullable contract column; the reverse is a drift.
  */
 public final class ContractCheck {
   private ContractCheck() {
@@ -17,6 +18,11 @@ public final class ContractCheck {
 
   /** Lines describing each mismatch; empty when the schema honours the contract. */
   public static List<String> differences(TableModel table, StructType actual) {
+    return differences(table, actual, true);
+  }
+
+  /** As {@link #differences(TableModel, StructType)}, optionally leaving nullability aside. */
+  public static List<String> differences(TableModel table, StructType actual, boolean nullability) {
     List<ColumnModel> expected = table.columns();
     StructField[] fields = actual.fields();
     List<String> diffs = new ArrayList<>();
@@ -24,7 +30,7 @@ public final class ContractCheck {
     for (int i = 0; i < n; i++) {
       ColumnModel e = i < expected.size() ? expected.get(i) : null;
       StructField a = i < fields.length ? fields[i] : null;
-      String problem = problem(e, a, actual);
+      String problem = problem(e, a, actual, nullability);
       if (problem != null) {
         diffs.add(String.format("  #%-3d expected %-45s actual %-45s %s", i + 1,
             e == null ? "(no column)" : describe(e.name(), e.typeName(), e.nullable()),
@@ -34,7 +40,7 @@ public final class ContractCheck {
     return diffs;
   }
 
-  private static String problem(ColumnModel e, StructField a, StructType actual) {
+  private static String problem(ColumnModel e, StructField a, StructType actual, boolean nullability) {
     if (e == null) {
       return "<- extra column";
     }
@@ -48,8 +54,8 @@ public final class ContractCheck {
     if (!e.typeName().equals(a.dataType().simpleString())) {
       return "<- wrong type";
     }
-    if (e.nullable() != a.nullable()) {
-      return "<- wrong nullability";
+    if (nullability && !e.nullable() && a.nullable()) {
+      return "<- nullable, contract says NOT NULL";
     }
     return null;
   }
@@ -60,7 +66,11 @@ public final class ContractCheck {
 
   /** Throws with a readable diff when {@code actual} breaks the contract of {@code table}. */
   public static void enforce(TableModel table, StructType actual) {
-    List<String> diffs = differences(table, actual);
+    enforce(table, actual, true);
+  }
+
+  public static void enforce(TableModel table, StructType actual, boolean nullability) {
+    List<String> diffs = differences(table, actual, nullability);
     if (!diffs.isEmpty()) {
       throw new ContractViolationException("Cannot write " + table.relativePath()
           + ": its schema breaks the contract in the model catalog (" + diffs.size() + " difference"

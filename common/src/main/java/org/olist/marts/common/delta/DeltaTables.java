@@ -1,15 +1,20 @@
 package org.olist.marts.common.delta;
 
 import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.OlistException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Path-based Delta reads and atomic writes (one commit per table write). */
 public final class DeltaTables {
+  private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
   private DeltaTables() {
   }
 
@@ -24,16 +29,45 @@ public final class DeltaTables {
     return spark.read().format("delta").load(path);
   }
 
-  /** Replaces the table's content and schema in one commit; readers see the old or the new version. */
-  public static long overwrite(Dataset<Row> df, String path, List<String> partitionBy) {
-    df.write().format("delta").mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true")
-        .partitionBy(partitionBy.toArray(String[]::new))
-        .save(path);
-    return version(df.sparkSession(), path);
+  /**
+   * Replaces the table's content in one commit; readers see the old or the new version. The table is created
+   * from the catalog schema first (Delta keeps NOT NULL only for columns declared at creation, and then
+   * checks it on every write); a table whose schema no longer matches the catalog is recreated.
+   */
+  public static long overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+    SparkSession spark = df.sparkSession();
+    if (!exists(spark, path)) {
+      create(spark, path, schema, partitionBy, false);
+    } else {
+      DeltaTable table = DeltaTable.forPath(spark, path);
+      StructType current = table.toDF().schema();
+      List<String> currentPartitions = partitionColumns(table);
+      if (!current.equals(schema) || !currentPartitions.equals(partitionBy)) {
+        LOG.warn("Table {} has schema {} partitioned by {}; the catalog says {} partitioned by {}: recreating it",
+            path, current.simpleString(), currentPartitions, schema.simpleString(), partitionBy);
+        create(spark, path, schema, partitionBy, true);
+      }
+    }
+    df.write().format("delta").mode(SaveMode.Overwrite).save(path);
+    return version(spark, path);
   }
 
-  public static long append(Dataset<Row> df, String path) {
+  private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             boolean replace) {
+    DeltaTableBuilder builder = replace ? DeltaTable.createOrReplace(spark) : DeltaTable.createIfNotExists(spark);
+    builder.location(path).addColumns(schema).partitionedBy(partitionBy.toArray(String[]::new)).execute();
+  }
+
+  public static List<String> partitionColumns(DeltaTable table) {
+    Row detail = table.detail().select("partitionColumns").first();
+    return detail.getList(0);
+  }
+
+  /** Appends in one commit, creating the table from the catalog schema the first time. */
+  public static long append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+    if (!exists(df.sparkSession(), path)) {
+      create(df.sparkSession(), path, schema, partitionBy, false);
+    }
     df.write().format("delta").mode(SaveMode.Append).save(path);
     return version(df.sparkSession(), path);
   }

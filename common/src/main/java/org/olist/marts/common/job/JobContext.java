@@ -15,6 +15,7 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.Warehouse;
+import org.olist.marts.common.spark.NotNullColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,15 +73,21 @@ public final class JobContext {
     return DeltaTables.read(spark, warehouse.path(table(table)));
   }
 
-  /** Checks {@code df} against the contract of {@code table} and fails before anything is written. */
-  public void checkContract(String table, Dataset<Row> df) {
-    ContractCheck.enforce(table(table), df.schema());
+  /**
+   * Checks {@code df} against the contract of {@code table} (names, order, types) and fails before anything
+   * is written; the contract's NOT NULL columns get a row-level assertion, and Delta checks them again on write.
+   */
+  public Dataset<Row> conform(TableModel model, Dataset<Row> df) {
+    ContractCheck.enforce(model, df.schema(), false);
+    List<String> notNull = model.columns().stream().filter(c -> !c.nullable()).map(c -> c.name()).toList();
+    Dataset<Row> conformed = NotNullColumns.enforce(df, model.relativePath(), notNull);
+    ContractCheck.enforce(model, conformed.schema());
+    return conformed;
   }
 
   /** Contract check, then an atomic overwrite of the catalog table. */
   public TableResult publish(String table, Dataset<Row> df, Long rowsIn, Map<String, String> details) {
     TableModel model = table(table);
-    ContractCheck.enforce(model, df.schema());
     return overwrite(model, warehouse.path(model), df, rowsIn, details);
   }
 
@@ -88,11 +95,12 @@ public final class JobContext {
     return publish(table, df, null, Map.of());
   }
 
-  /** Atomic overwrite at an explicit path (e.g. one quarantine table per source, sharing one schema). */
+  /** Contract check and atomic overwrite at an explicit path (one quarantine table per source, say). */
   public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
                                Map<String, String> details) {
     Instant start = Instant.now();
-    long version = DeltaTables.overwrite(df, path, model.partitionBy());
+    Dataset<Row> conformed = conform(model, df);
+    long version = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy());
     long rows = DeltaTables.writtenRows(spark, path);
     String name = path.substring(warehouse.root().length() + 1);
     return recordWrite(name, start, rows, version, rowsIn, details);

@@ -137,7 +137,6 @@ public final class StagingJob extends OlistJob {
       Dataset<Row> quarantine = StagingTransforms.quarantine(
           StagingTransforms.rejected(classified, folded, table), c.source().name(), ctx.runId(),
           Timestamp.from(start));
-      ctx.checkContract(QUARANTINE_TABLE, quarantine);
       TableResult q = ctx.overwrite(quarantineModel, ctx.warehouse().path(Warehouse.QUARANTINE, table.name()),
           quarantine, rawRows, Map.of("source", c.source().name()));
 

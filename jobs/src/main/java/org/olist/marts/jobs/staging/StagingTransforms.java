@@ -24,7 +24,6 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.spark.NotNullColumns;
 
 /**
  * The staging rules of SPEC §3 as pure frame-to-frame functions: typing, the quarantine reasons, exact
@@ -106,9 +105,8 @@ public final class StagingTransforms {
 
   /** The staged table: distinct rows whose key no other distinct row shares, in catalog order. */
   public static Dataset<Row> staged(Dataset<Row> folded, TableModel model) {
-    Dataset<Row> rows = folded.filter(col(KEY_ROWS).equalTo(1))
+    return folded.filter(col(KEY_ROWS).equalTo(1))
         .select(model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new));
-    return NotNullColumns.enforce(rows, model.relativePath(), model.primaryKey());
   }
 
   /** Rows rejected by typing plus every version of a conflicting key, as (reason, raw, file). */
@@ -129,13 +127,12 @@ public final class StagingTransforms {
 
   /** Quarantine rows in the catalog's {@code quarantine_rows} layout. */
   public static Dataset<Row> quarantine(Dataset<Row> rejected, String source, String runId, Timestamp at) {
-    Dataset<Row> rows = rejected.filter(col(REASON).isNotNull()).select(
+    return rejected.filter(col(REASON).isNotNull()).select(
         lit(source).alias("source"),
         col(FILE).alias("source_file"),
         col(REASON).alias("reason"),
         col(RAW).alias("raw_values"),
         lit(runId).alias("run_id"),
         lit(at).alias("quarantined_at"));
-    return NotNullColumns.enforce(rows, "quarantine/stg_" + source, List.of("reason"));
   }
 }

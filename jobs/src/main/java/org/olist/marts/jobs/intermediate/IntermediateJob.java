@@ -1,0 +1,60 @@
+package org.olist.marts.jobs.intermediate;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.OlistJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Intermediate (SPEC §3): reads staging, applies the business rules, writes the three int_ tables. */
+public final class IntermediateJob extends OlistJob {
+  public static final String NAME = "intermediate";
+  public static final String ORDER_ITEMS_JOINED = "int_sales__order_items_joined";
+  public static final String CUSTOMERS_DEDUPLICATED = "int_customers__deduplicated";
+  public static final String PRODUCTS_ENRICHED = "int_products__enriched";
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntermediateJob.class);
+
+  public static void main(String[] args) {
+    JobMain.main(new IntermediateJob(), args);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  protected void execute(JobContext ctx) {
+    Dataset<Row> orders = ctx.read("stg_orders");
+    Dataset<Row> items = ctx.read("stg_order_items");
+    Dataset<Row> customers = ctx.read("stg_customers");
+    Dataset<Row> products = ctx.read("stg_products");
+    Dataset<Row> sellers = ctx.read("stg_sellers");
+    Dataset<Row> translation = ctx.read("stg_product_category_name_translation");
+
+    long ordersWithoutItems = orders.join(items, Keys.of(Columns.ORDER_ID), "left_anti").count();
+    long itemsWithoutOrder = items.join(orders.filter(col(Columns.PURCHASE_TS).isNotNull()),
+        Keys.of(Columns.ORDER_ID), "left_anti").count();
+    long itemRows = items.count();
+    if (ordersWithoutItems > 0) {
+      LOG.info("{} orders have no items: they are not in {}", ordersWithoutItems, ORDER_ITEMS_JOINED);
+    }
+    if (itemsWithoutOrder > 0) {
+      LOG.warn("{} order lines have no order (or no purchase time) in stg_orders: they are not in {}",
+          itemsWithoutOrder, ORDER_ITEMS_JOINED);
+    }
+    ctx.publish(ORDER_ITEMS_JOINED, OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
+        Map.of("orders_without_items", Long.toString(ordersWithoutItems),
+            "items_without_order", Long.toString(itemsWithoutOrder)));
+    ctx.publish(CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders));
+    ctx.publish(PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
+  }
+}

@@ -1,0 +1,77 @@
+package org.olist.marts.jobs.marts;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
+import org.olist.marts.jobs.intermediate.ProductsEnriched;
+
+/** The Type 1 dimensions (SPEC §3 marts): renaming, surrogate keys and the unknown member; no new logic. */
+public final class Dimensions {
+  public static final String CUSTOMER_SK = "customer_sk";
+  public static final String PRODUCT_SK = "product_sk";
+  public static final String SELLER_SK = "seller_sk";
+  public static final String CUSTOMER_STATE_CODE = "customer_state_code";
+  public static final String SELLER_STATE_CODE = "seller_state_code";
+  public static final String UNKNOWN_MEMBER_REASON = "Unknown Member";
+
+  private Dimensions() {
+  }
+
+  public static Dataset<Row> customers(Dataset<Row> deduplicated, TableModel model) {
+    Dataset<Row> rows = deduplicated.select(
+        SurrogateKeys.of(Columns.CUSTOMER_UNIQUE_ID).alias(CUSTOMER_SK),
+        col(Columns.CUSTOMER_UNIQUE_ID),
+        col(Columns.CUSTOMER_CITY),
+        col(Columns.CUSTOMER_STATE).alias(CUSTOMER_STATE_CODE),
+        col(Columns.CUSTOMER_ZIP),
+        col(CustomersDeduplicated.FIRST_ORDER_DATE),
+        col(CustomersDeduplicated.LAST_ORDER_DATE),
+        col(CustomersDeduplicated.ORDER_COUNT),
+        col(CustomersDeduplicated.IS_REPEAT_BUYER));
+    return rows.unionByName(UnknownMember.of(deduplicated.sparkSession(), model, Map.of(
+        CUSTOMER_SK, SurrogateKeys.UNKNOWN,
+        Columns.CUSTOMER_UNIQUE_ID, UnknownMember.LABEL,
+        CustomersDeduplicated.ORDER_COUNT, 0L,
+        CustomersDeduplicated.IS_REPEAT_BUYER, false)));
+  }
+
+  public static Dataset<Row> products(Dataset<Row> enriched, TableModel model) {
+    Dataset<Row> rows = enriched.select(
+        SurrogateKeys.of(Columns.PRODUCT_ID).alias(PRODUCT_SK),
+        col(Columns.PRODUCT_ID),
+        col(ProductsEnriched.CATEGORY_PT),
+        col(ProductsEnriched.CATEGORY_EN),
+        col(ProductsEnriched.WEIGHT),
+        col(ProductsEnriched.LENGTH),
+        col(ProductsEnriched.HEIGHT),
+        col(ProductsEnriched.WIDTH),
+        col(ProductsEnriched.VOLUME),
+        col(ProductsEnriched.PHOTOS_QTY),
+        col(Columns.IS_VERIFIED),
+        col(Columns.QUALITY_ISSUE_REASON));
+    return rows.unionByName(UnknownMember.of(enriched.sparkSession(), model, Map.of(
+        PRODUCT_SK, SurrogateKeys.UNKNOWN,
+        Columns.PRODUCT_ID, UnknownMember.LABEL,
+        ProductsEnriched.CATEGORY_PT, UnknownMember.LABEL,
+        ProductsEnriched.CATEGORY_EN, UnknownMember.LABEL,
+        Columns.IS_VERIFIED, false,
+        Columns.QUALITY_ISSUE_REASON, UNKNOWN_MEMBER_REASON)));
+  }
+
+  public static Dataset<Row> sellers(Dataset<Row> stagedSellers, TableModel model) {
+    Dataset<Row> rows = stagedSellers.select(
+        SurrogateKeys.of(Columns.SELLER_ID).alias(SELLER_SK),
+        col(Columns.SELLER_ID),
+        col(Columns.SELLER_CITY),
+        col(Columns.SELLER_STATE).alias(SELLER_STATE_CODE),
+        col(Columns.SELLER_ZIP));
+    return rows.unionByName(UnknownMember.of(stagedSellers.sparkSession(), model, Map.of(
+        SELLER_SK, SurrogateKeys.UNKNOWN,
+        Columns.SELLER_ID, UnknownMember.LABEL)));
+  }
+}
