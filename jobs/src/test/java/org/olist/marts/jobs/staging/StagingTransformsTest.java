@@ -1,0 +1,163 @@
+package org.olist.marts.jobs.staging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.jobs.testing.TestSpark;
+
+class StagingTransformsTest {
+  private static final TableModel ITEMS = ModelCatalog.get().table("stg_order_items");
+  private static final TableModel CUSTOMERS = ModelCatalog.get().table("stg_customers");
+  private static final TableModel GEO = ModelCatalog.get().table("stg_geolocation");
+
+  /** Raw rows: the table's columns as strings, then the corrupt-record text (null when the row split fine). */
+  static Dataset<Row> raw(TableModel table, String[]... rows) {
+    StructType schema = new StructType();
+    for (String name : table.columnNames()) {
+      schema = schema.add(name, DataTypes.StringType);
+    }
+    schema = schema.add(StagingTransforms.CORRUPT, DataTypes.StringType)
+        .add(StagingTransforms.FILE, DataTypes.StringType);
+    List<Row> out = new ArrayList<>();
+    for (String[] r : rows) {
+      Object[] values = Arrays.copyOf(r, table.columns().size() + 2, Object[].class);
+      values[values.length - 1] = "file:/in/test.csv";
+      out.add(RowFactory.create(values));
+    }
+    return TestSpark.spark().createDataFrame(out, schema);
+  }
+
+  static List<Row> classify(TableModel table, String[]... rows) {
+    return StagingTransforms.typeAndClassify(raw(table, rows), table, table.columns().size(), 4000)
+        .collectAsList();
+  }
+
+  static String reason(Row r) {
+    return r.getAs(StagingTransforms.REASON);
+  }
+
+  @Test
+  void typesAValidRow() {
+    Row r = classify(ITEMS, new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "19.90", "11.85"}).get(0);
+    assertNull(reason(r));
+    assertEquals(1, (int) r.getAs("order_item_id"));
+    assertEquals(new BigDecimal("19.90"), r.getAs("price"));
+    assertEquals(Timestamp.valueOf("2017-12-14 12:10:31"), r.getAs("shipping_limit_date"));
+  }
+
+  @Test
+  void quarantinesAnUnparseableTimestamp() {
+    Row r = classify(ITEMS, new String[] {"o1", "1", "p1", "s1", "2017-13-45 99:00:00", "19.90", "11.85"}).get(0);
+    assertEquals("unparseable timestamp in column shipping_limit_date: '2017-13-45 99:00:00'", reason(r));
+  }
+
+  @Test
+  void quarantinesTextInANumber() {
+    Row r = classify(ITEMS, new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "abc", "11.85"}).get(0);
+    assertEquals("unparseable decimal in column price: 'abc'", reason(r));
+    Row i = classify(ITEMS, new String[] {"o1", "one", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}).get(0);
+    assertEquals("unparseable integer in column order_item_id: 'one'", reason(i));
+  }
+
+  @Test
+  void quarantinesAMissingPrimaryKey() {
+    Row r = classify(ITEMS, new String[] {"  ", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}).get(0);
+    assertEquals("missing primary key column order_id", reason(r));
+  }
+
+  @Test
+  void quarantinesAWrongColumnCountWithTheRawLine() {
+    Row r = classify(ITEMS, new String[] {"o1", "1", "p1", null, null, null, null, "o1,1,p1"}).get(0);
+    assertTrue(reason(r).startsWith("wrong column count"), reason(r));
+    assertEquals("o1,1,p1", r.getAs(StagingTransforms.RAW));
+  }
+
+  @Test
+  void emptyValuesAreNullNotErrors() {
+    Row r = classify(ITEMS, new String[] {"o1", "1", "", "s1", "", "", " "}).get(0);
+    assertNull(reason(r));
+    assertNull(r.getAs("product_id"));
+    assertNull(r.getAs("price"));
+  }
+
+  @Test
+  void normalisesZipStateAndCity() {
+    Row r = classify(CUSTOMERS, new String[] {"c1", "u1", "1151", "  Sao   Paulo ", "sp"}).get(0);
+    assertNull(reason(r));
+    assertEquals("01151", r.getAs("customer_zip_code_prefix"));
+    assertEquals("sao paulo", r.getAs("customer_city"));
+    assertEquals("SP", r.getAs("customer_state"));
+    Row bad = classify(CUSTOMERS, new String[] {"c1", "u1", "ABCDE", "x", "SP"}).get(0);
+    assertEquals("unparseable zip code in column customer_zip_code_prefix: 'ABCDE'", reason(bad));
+  }
+
+  @Test
+  void keepsTheRawValuesAsJson() {
+    Row r = classify(CUSTOMERS, new String[] {"c1", "u1", "01151", "sao paulo", null}).get(0);
+    assertEquals("{\"customer_id\":\"c1\",\"customer_unique_id\":\"u1\",\"customer_zip_code_prefix\":\"01151\","
+        + "\"customer_city\":\"sao paulo\",\"customer_state\":null}", r.getAs(StagingTransforms.RAW));
+  }
+
+  @Test
+  void dropsExactDuplicatesAndQuarantinesConflictingKeys() {
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"},
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"},
+        new String[] {"o2", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"},
+        new String[] {"o2", "1", "p1", "s1", "2017-12-14 12:10:31", "2.00", "1.00"},
+        new String[] {"o3", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}), ITEMS, 7, 4000);
+    Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, ITEMS);
+    List<Row> staged = StagingTransforms.staged(folded, ITEMS).orderBy("order_id").collectAsList();
+    assertEquals(2, staged.size());
+    assertEquals("o1", staged.get(0).getString(0));
+    assertEquals("o3", staged.get(1).getString(0));
+    List<Row> rejected = StagingTransforms.rejected(classified, folded, ITEMS).collectAsList();
+    assertEquals(2, rejected.size());
+    for (Row r : rejected) {
+      assertEquals("conflicting duplicate for primary key (order_id=o2, order_item_id=1): rows share the key but "
+          + "differ", r.getAs(StagingTransforms.REASON));
+    }
+    long duplicates = folded.selectExpr("sum(" + StagingTransforms.COPIES + " - 1)").first().getLong(0);
+    assertEquals(1, duplicates);
+  }
+
+  @Test
+  void aTableWithoutKeyOnlyDropsExactDuplicates() {
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw(GEO,
+        new String[] {"01037", "-23.54", "-46.63", "sao paulo", "SP"},
+        new String[] {"01037", "-23.54", "-46.63", "sao paulo", "SP"},
+        new String[] {"01037", "-23.55", "-46.63", "sao paulo", "SP"}), GEO, 5, 4000);
+    Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, GEO);
+    assertEquals(2, StagingTransforms.staged(folded, GEO).count());
+    assertEquals(0, StagingTransforms.rejected(classified, folded, GEO).count());
+  }
+
+  @Test
+  void quarantineRowsFollowTheCatalogLayout() {
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw(ITEMS,
+        new String[] {"o1", "x", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}), ITEMS, 7, 4000);
+    Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, ITEMS);
+    Dataset<Row> q = StagingTransforms.quarantine(StagingTransforms.rejected(classified, folded, ITEMS),
+        "order_items", "run-1", Timestamp.valueOf("2026-01-01 00:00:00"));
+    assertEquals(ModelCatalog.get().table("quarantine_rows").columnNames(), Arrays.asList(q.columns()));
+    Row r = q.first();
+    assertEquals("order_items", r.getAs("source"));
+    assertEquals("file:/in/test.csv", r.getAs("source_file"));
+    assertEquals("run-1", r.getAs("run_id"));
+    assertTrue(((String) r.getAs("raw_values")).contains("\"order_item_id\":\"x\""));
+  }
+}

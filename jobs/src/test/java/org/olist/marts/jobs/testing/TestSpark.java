@@ -1,0 +1,51 @@
+package org.olist.marts.jobs.testing;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.spark.SparkSessions;
+
+/** The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on. */
+public final class TestSpark {
+  private TestSpark() {
+  }
+
+  private static final class Holder {
+    static final SparkSession SPARK = SparkSession.builder()
+        .config(SparkSessions.baseConf(2)
+            .setMaster("local[2]")
+            .setAppName("olist-marts-tests")
+            .set("spark.ui.enabled", "false")
+            .set("spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2")
+            .set("spark.databricks.delta.snapshotPartitions", "2")
+            .set("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1"))
+        .getOrCreate();
+
+    static {
+      SPARK.sparkContext().setLogLevel("WARN");
+    }
+  }
+
+  public static SparkSession spark() {
+    return Holder.SPARK;
+  }
+
+  /** Configuration for a job run in a test: input and warehouse under the test's temp dir. */
+  public static OlistConfig config(String input, Path warehouse, Map<String, Object> more) {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.put(OlistConfig.INPUT, input);
+    overrides.put(OlistConfig.WAREHOUSE, warehouse.toString());
+    overrides.put(OlistConfig.RUN_ID, "test-run");
+    overrides.put(OlistConfig.UI_ENABLED, false);
+    overrides.putAll(more);
+    return OlistConfig.load(null, overrides);
+  }
+
+  public static OlistConfig config(String input, Path warehouse) {
+    return config(input, warehouse, Map.of());
+  }
+}
