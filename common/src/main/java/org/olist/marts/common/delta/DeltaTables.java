@@ -34,7 +34,7 @@ public final class DeltaTables {
    * from the catalog schema first (Delta keeps NOT NULL only for columns declared at creation, and then
    * checks it on every write); a table whose schema no longer matches the catalog is recreated.
    */
-  public static long overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+  public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
     SparkSession spark = df.sparkSession();
     if (!exists(spark, path)) {
       create(spark, path, schema, partitionBy, false);
@@ -49,7 +49,7 @@ public final class DeltaTables {
       }
     }
     df.write().format("delta").mode(SaveMode.Overwrite).save(path);
-    return version(spark, path);
+    return lastCommit(spark, path);
   }
 
   private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
@@ -72,14 +72,18 @@ public final class DeltaTables {
     return version(df.sparkSession(), path);
   }
 
-  /** Rows written by the table's latest commit, from its Delta operation metrics (no second scan). */
-  public static long writtenRows(SparkSession spark, String path) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("operationMetrics").first();
-    scala.collection.Map<String, String> metrics = last.getMap(0);
-    if (metrics == null || metrics.get("numOutputRows").isEmpty()) {
-      return spark.read().format("delta").load(path).count();
+  /** The latest commit of a table: its version and operation metrics (rows written, files added...). */
+  public record Commit(long version, java.util.Map<String, String> metrics) {
+    public long metric(String name) {
+      String value = metrics.get(name);
+      return value == null ? 0L : Long.parseLong(value);
     }
-    return Long.parseLong(metrics.get("numOutputRows").get());
+  }
+
+  public static Commit lastCommit(SparkSession spark, String path) {
+    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
+    java.util.Map<String, String> metrics = last.isNullAt(1) ? java.util.Map.of() : last.getJavaMap(1);
+    return new Commit(last.getLong(0), metrics);
   }
 
   public static long version(SparkSession spark, String path) {

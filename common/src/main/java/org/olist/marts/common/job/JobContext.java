@@ -100,10 +100,9 @@ public final class JobContext {
                                Map<String, String> details) {
     Instant start = Instant.now();
     Dataset<Row> conformed = conform(model, df);
-    long version = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy());
-    long rows = DeltaTables.writtenRows(spark, path);
+    DeltaTables.Commit commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy());
     String name = path.substring(warehouse.root().length() + 1);
-    return recordWrite(name, start, rows, version, rowsIn, details);
+    return recordWrite(name, start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
   }
 
   /** Records a write done by the job itself (a MERGE, say): summary log line and audit row. */

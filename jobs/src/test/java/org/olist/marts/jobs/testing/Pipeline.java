@@ -1,0 +1,55 @@
+package org.olist.marts.jobs.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.jobs.intermediate.IntermediateJob;
+import org.olist.marts.jobs.marts.MartsJob;
+import org.olist.marts.jobs.staging.StagingJob;
+
+/** Runs the layers in-process, as the orchestrator would, and reads tables back. */
+public final class Pipeline {
+  private Pipeline() {
+  }
+
+  public static void run(OlistConfig config) {
+    new StagingJob().run(TestSpark.spark(), config);
+    new IntermediateJob().run(TestSpark.spark(), config);
+    new MartsJob().run(TestSpark.spark(), config);
+  }
+
+  public static Dataset<Row> table(Path warehouse, String layer, String table) {
+    return DeltaTables.read(TestSpark.spark(), warehouse + "/" + layer + "/" + table);
+  }
+
+  public static long version(Path warehouse, String layer, String table) {
+    return DeltaTables.version(TestSpark.spark(), warehouse + "/" + layer + "/" + table);
+  }
+
+  /** Copies every file of a directory (the real files are read-only; tests corrupt copies). */
+  public static Path copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        Files.copy(f, to.resolve(f.getFileName()));
+      }
+    }
+    return to;
+  }
+
+  /** Rows written per table in the given run, from audit/job_runs. */
+  public static Map<String, Row> audit(Path warehouse, String runId) {
+    Map<String, Row> out = new HashMap<>();
+    for (Row r : table(warehouse, "audit", "job_runs").filter("run_id = '" + runId + "'").collectAsList()) {
+      out.put(r.getAs("table_name") == null ? r.getAs("job") : r.getAs("table_name"), r);
+    }
+    return out;
+  }
+}
