@@ -107,6 +107,17 @@ public final class OlistConfig {
       throw new OlistException("Invalid configuration: " + e.getMessage(), e);
     }
     OlistConfig result = new OlistConfig(merged);
+    try {
+      result.shufflePartitions();
+      result.uiEnabled();
+      result.fullRefresh();
+      result.maxRawChars();
+      result.lookbackDays();
+    } catch (ConfigException e) {
+      throw new OlistException("Invalid configuration: " + e.getMessage(), e);
+    }
+    result.dimDateStart();
+    result.dimDateEnd();
     result.requireNonEmpty(INPUT, "OLIST_INPUT or --input");
     result.requireNonEmpty(WAREHOUSE, "OLIST_WAREHOUSE or --warehouse");
     result.backfillFrom();
