@@ -21,6 +21,8 @@ import org.olist.marts.common.contract.ContractViolationException;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.testing.Csv;
+import org.olist.marts.jobs.testing.MartsAssertions;
+import org.olist.marts.jobs.testing.OlistReference;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -92,8 +94,8 @@ class PipelineIntegrationTest {
   }
 
   @Test
-  void dimDateIsComplete() {
-    assertEquals(1827, mart("dim_date").count());
+  void martsEqualTheIndependentReference() throws IOException {
+    MartsAssertions.assertMatchReference(OlistReference.compute(input), warehouse);
   }
 
   @Test

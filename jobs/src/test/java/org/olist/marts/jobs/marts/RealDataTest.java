@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Csv;
+import org.olist.marts.jobs.testing.MartsAssertions;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.OlistReference;
 import org.olist.marts.jobs.testing.Pipeline;
@@ -91,44 +92,6 @@ class RealDataTest {
     OlistReference ref = OlistReference.compute(subset);
     Path wh = dir.resolve("wh");
     Pipeline.run(TestSpark.config(subset.toString(), wh));
-    Dataset<Row> fact = Pipeline.table(wh, "marts", "fct_order_items").cache();
-
-    assertEquals(ref.factRows, fact.count());
-    Row money = fact.agg(sum("price_brl"), sum("freight_value_brl")).first();
-    assertEquals(ref.price, money.getDecimal(0));
-    assertEquals(ref.freight, money.getDecimal(1));
-    Map<String, BigDecimal> price = new TreeMap<>();
-    Map<String, BigDecimal> freight = new TreeMap<>();
-    for (Row r : fact.groupBy("order_status").agg(sum("price_brl"), sum("freight_value_brl")).collectAsList()) {
-      price.put(r.getString(0), r.getDecimal(1));
-      freight.put(r.getString(0), r.getDecimal(2));
-    }
-    assertEquals(ref.pricePerStatus, price);
-    assertEquals(ref.freightPerStatus, freight);
-    Map<String, Long> reasons = new TreeMap<>();
-    for (Row r : fact.groupBy("quality_issue_reason").count().collectAsList()) {
-      reasons.put(r.isNullAt(0) ? "(verified)" : r.getString(0), r.getLong(1));
-    }
-    assertEquals(ref.reasons, reasons);
-    assertEquals(ref.reasons.get("(verified)"), fact.filter("is_verified").count());
-    assertEquals(ref.delayed, fact.filter("is_delayed").count());
-    assertEquals(ref.laterOrders, fact.filter("order_sequence_number > 1").count());
-    assertEquals(ref.distinctPersons, fact.filter("customer_sk != -1").select("customer_sk").distinct().count());
-
-    Dataset<Row> customers = Pipeline.table(wh, "marts", "dim_customers").filter("customer_sk != -1");
-    assertEquals(ref.persons, customers.count());
-    assertEquals(ref.repeatBuyers, customers.filter("is_repeat_buyer").count());
-    Dataset<Row> products = Pipeline.table(wh, "marts", "dim_products").filter("product_sk != -1");
-    assertEquals(ref.products, products.count());
-    assertEquals(ref.unknownCategories, products.filter("category_name_en = 'unknown'").count());
-    assertEquals(ref.nullVolumes, products.filter("product_volume_cm3 is null").count());
-    assertEquals(ref.sellers, Pipeline.table(wh, "marts", "dim_sellers").filter("seller_sk != -1").count());
-    assertEquals(1827, Pipeline.table(wh, "marts", "dim_date").count());
-    System.out.printf("Real subset: %d fact rows, price %s, freight %s, reasons %s, delayed %d, later orders %d,"
-            + " persons in fact %d, dim_customers %d (repeat %d), dim_products %d (unknown category %d, null volume"
-            + " %d), dim_sellers %d%n", ref.factRows, ref.price, ref.freight, ref.reasons, ref.delayed,
-        ref.laterOrders, ref.distinctPersons, ref.persons, ref.repeatBuyers, ref.products, ref.unknownCategories,
-        ref.nullVolumes, ref.sellers);
-    fact.unpersist();
+    MartsAssertions.assertMatchReference(ref, wh);
   }
 }

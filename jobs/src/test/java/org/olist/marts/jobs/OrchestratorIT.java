@@ -1,0 +1,79 @@
+package org.olist.marts.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code scripts/run-pipeline.sh} as a user runs it (after {@code package}, by Failsafe): real
+ * spark-submit processes, one progress line per job, exit codes, refusals.
+ */
+class OrchestratorIT {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+  @TempDir
+  Path dir;
+
+  record Result(int code, String out) {
+  }
+
+  private Result run(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/run-pipeline.sh").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
+    pb.environment().put("OLIST_LOG_DIR", dir.resolve("logs").toString());
+    pb.environment().put("OLIST_DRIVER_MEMORY", "2g");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES));
+    return new Result(p.exitValue(), out);
+  }
+
+  @Test
+  void runsTheSampleAndSaysWhereTheTablesAre() throws Exception {
+    Path wh = dir.resolve("wh");
+    Result r = run("--warehouse", wh.toString(), "--run-id", "it-1");
+    assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().matches("(?s).*\\[1/3\\] staging +succeeded +\\d+s +rows written: \\d+.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\[3/3\\] marts +succeeded.*"), r.out());
+    assertTrue(r.out().contains("Delta tables are under " + wh), r.out());
+    for (String t : List.of("staging/stg_orders", "staging/stg_geolocation", "intermediate/int_products__enriched",
+        "marts/fct_order_items", "marts/dim_date", "audit/job_runs")) {
+      assertTrue(Files.isDirectory(wh.resolve(t).resolve("_delta_log")), t);
+    }
+  }
+
+  @Test
+  void stopsAtTheFirstFailureWithAReadableError() throws Exception {
+    Result r = run("--input", dir.resolve("nowhere").toString(), "--warehouse", dir.resolve("wh").toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("[1/3] staging       FAILED"), r.out());
+    assertTrue(r.out().contains("required file olist_orders_dataset.csv is missing"), r.out());
+    assertTrue(!r.out().contains("intermediate"), "later jobs do not run");
+  }
+
+  @Test
+  void refusesBadOptions() throws Exception {
+    Result rls = run("--jobs", "staging,rls");
+    assertEquals(2, rls.code());
+    assertTrue(rls.out().contains("job 'rls' is not available yet"), rls.out());
+    Result unknown = run("--jobs", "bogus");
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.out().contains("unknown job 'bogus'"), unknown.out());
+    Result option = run("--frm", "2018-01-01");
+    assertEquals(2, option.code());
+    assertTrue(option.out().contains("unknown option '--frm'"), option.out());
+    Result half = run("--from", "2018-01-01");
+    assertEquals(2, half.code());
+    assertTrue(half.out().contains("--from and --to go together"), half.out());
+  }
+}
