@@ -35,6 +35,12 @@ public final class DeltaTables {
    * checks it on every write); a table whose schema no longer matches the catalog is recreated.
    */
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+    return overwrite(df, path, schema, partitionBy, java.util.Map.of());
+  }
+
+  /** As {@link #overwrite(Dataset, String, StructType, List)} with Delta writer options (replaceWhere, userMetadata). */
+  public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
+                                 java.util.Map<String, String> options) {
     SparkSession spark = df.sparkSession();
     if (!exists(spark, path)) {
       create(spark, path, schema, partitionBy, false);
@@ -48,7 +54,7 @@ public final class DeltaTables {
         create(spark, path, schema, partitionBy, true);
       }
     }
-    df.write().format("delta").mode(SaveMode.Overwrite).save(path);
+    df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
     return lastCommit(spark, path);
   }
 

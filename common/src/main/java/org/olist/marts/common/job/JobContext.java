@@ -98,9 +98,16 @@ public final class JobContext {
   /** Contract check and atomic overwrite at an explicit path (one quarantine table per source, say). */
   public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
                                Map<String, String> details) {
+    return overwrite(model, path, df, rowsIn, details, Map.of());
+  }
+
+  /** As above, with Delta writer options ({@code replaceWhere}, {@code userMetadata}). */
+  public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
+                               Map<String, String> details, Map<String, String> writeOptions) {
     Instant start = Instant.now();
     Dataset<Row> conformed = conform(model, df);
-    DeltaTables.Commit commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy());
+    DeltaTables.Commit commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(),
+        writeOptions);
     String name = path.substring(warehouse.root().length() + 1);
     return recordWrite(name, start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
   }

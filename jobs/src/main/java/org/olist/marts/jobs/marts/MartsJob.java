@@ -14,8 +14,8 @@ import org.olist.marts.jobs.intermediate.IntermediateJob;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
- * is written, so a drift publishes nothing. {@code dim_date} is Type 0: written once, rebuilt only on a
- * full refresh.
+ * is written, so a drift publishes nothing. Dimensions are rewritten each run (Type 1); {@code dim_date} is
+ * Type 0: written once, rebuilt only on a full refresh; the fact is loaded incrementally (SPEC §4).
  */
 public final class MartsJob extends OlistJob {
   public static final String NAME = "marts";
@@ -25,8 +25,31 @@ public final class MartsJob extends OlistJob {
   public static final String DIM_SELLERS = "dim_sellers";
   public static final String DIM_DATE = "dim_date";
 
+  /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
+  private static final Map<String, String> KEYS = Map.of(DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
+      DIM_PRODUCTS, Dimensions.PRODUCT_SK, DIM_SELLERS, Dimensions.SELLER_SK);
+
   public static void main(String[] args) {
     JobMain.main(new MartsJob(), args);
+  }
+
+  /**
+   * Append mode: the batch holds only new and changed rows, so a dimension is upserted (Type 1) instead of
+   * replaced, keeping the members older fact rows point at.
+   */
+  private static void upsert(JobContext ctx, String table, Dataset<Row> df, String key) {
+    Instant start = Instant.now();
+    String path = ctx.warehouse().path(ctx.table(table));
+    io.delta.tables.DeltaTable.forPath(ctx.spark(), path).as("t")
+        .merge(ctx.conform(ctx.table(table), df).as("s"), "t." + key + " = s." + key)
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    DeltaTables.Commit commit = DeltaTables.lastCommit(ctx.spark(), path);
+    long rows = commit.metric("numTargetRowsInserted") + commit.metric("numTargetRowsUpdated");
+    ctx.recordWrite("marts/" + table, start, rows, commit.version(), null, Map.of("mode", "upsert",
+        "rows_inserted", Long.toString(commit.metric("numTargetRowsInserted")),
+        "rows_updated", Long.toString(commit.metric("numTargetRowsUpdated"))));
   }
 
   @Override
@@ -50,13 +73,22 @@ public final class MartsJob extends OlistJob {
     if (writeDimDate) {
       marts.put(DIM_DATE, DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd()));
     }
-    marts.put(FCT_ORDER_ITEMS, FactOrderItems.build(ctx.read(IntermediateJob.ORDER_ITEMS_JOINED),
-        customers, products, sellers, loadedAt));
+    Dataset<Row> fact = FactOrderItems.build(ctx.read(IntermediateJob.ORDER_ITEMS_JOINED), customers, products,
+        sellers, loadedAt);
 
     marts.forEach((table, df) -> ctx.conform(ctx.table(table), df));
-    marts.forEach(ctx::publish);
+    ctx.conform(ctx.table(FCT_ORDER_ITEMS), fact);
+    boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
+    marts.forEach((table, df) -> {
+      if (append && KEYS.containsKey(table) && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)))) {
+        upsert(ctx, table, df, KEYS.get(table));
+      } else {
+        ctx.publish(table, df);
+      }
+    });
     if (!writeDimDate) {
       ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
     }
+    new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(fact);
   }
 }

@@ -1,0 +1,64 @@
+package org.olist.marts.jobs.marts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.olist.marts.jobs.testing.Frames.ts;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.olist.marts.jobs.testing.Frames;
+
+class IncrementalFactTest {
+  private static final String DDL = "order_item_sk bigint, order_year_month string, source_updated_at timestamp, "
+      + "row_hash string";
+
+  private static List<String> keys(Dataset<Row> df) {
+    return df.orderBy("order_item_sk", "row_hash").collectAsList().stream()
+        .map(r -> r.getAs("order_item_sk") + ":" + r.getAs("row_hash")).collect(Collectors.toList());
+  }
+
+  @Test
+  void changedRowsAreNewKeysAndNewHashes() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
+    Dataset<Row> candidates = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b2"},
+        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"});
+    assertEquals(List.of("2:b2", "3:c"), keys(IncrementalFact.changedRows(candidates, fact)));
+  }
+
+  @Test
+  void duplicateKeysKeepTheLatestVersion() {
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "old"},
+        new Object[] {1L, "2018-01", ts("2018-01-05 00:00:00"), "new"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "x"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "y"});
+    assertEquals(List.of("1:new", "2:y"), keys(IncrementalFact.latestPerKey(batch)));
+  }
+
+  @Test
+  void appendWindowStartsAtTheMarkMinusTheLookback() {
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-06 23:59:59"), "old"},
+        new Object[] {2L, "2018-01", ts("2018-01-07 00:00:01"), "late"},
+        new Object[] {3L, "2018-01", ts("2018-01-12 00:00:00"), "new"});
+    assertEquals(List.of("2:late", "3:new"),
+        keys(IncrementalFact.appendWindow(batch, ts("2018-01-10 00:00:00"), 3)));
+    assertEquals(3, IncrementalFact.appendWindow(batch, null, 3).count());
+  }
+
+  @Test
+  void theMergeConditionNamesThePartitions() {
+    assertEquals("t.order_item_sk = s.order_item_sk AND t.order_year_month IN ('2017-12', '2018-01')",
+        IncrementalFact.mergeCondition(List.of("2018-01", "2017-12")));
+  }
+
+  @Test
+  void missingKeysAreFound() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
+    Dataset<Row> snapshot = Frames.of(DDL, new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
+    assertEquals(1L, IncrementalFact.missingFromSnapshot(fact, snapshot).first().getLong(0));
+  }
+}

@@ -1,0 +1,286 @@
+package org.olist.marts.jobs.marts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.jobs.datagen.DataGenJob;
+import org.olist.marts.jobs.testing.Pipeline;
+import org.olist.marts.jobs.testing.TestSpark;
+
+/**
+ * SPEC §4 on generated snapshots: a series of snapshots loaded by MERGE equals one full refresh on the last;
+ * unchanged input writes nothing; a cancellation without a new timestamp lands; a backfill rewrites one month;
+ * duplicate keys never fail; append mode honours the lookback.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class IncrementalLoadTest {
+  private static final double SCALE = 0.005;
+  private static final long SEED = 5;
+  private static final List<LocalDate> SNAPSHOTS = List.of(LocalDate.of(2017, 12, 31), LocalDate.of(2018, 4, 30));
+  private static final Set<String> OPTIONAL = Set.of("olist_order_reviews_dataset.csv",
+      "olist_geolocation_dataset.csv", "olist_order_payments_dataset.csv");
+
+  @TempDir
+  static Path dir;
+  static Path incremental;
+  static Path reference;
+  static Path last;
+
+  static Path snapshot(String name, LocalDate asOf) throws IOException {
+    Path out = dir.resolve(name);
+    new DataGenJob(SCALE, SEED, out.toString(), asOf).generate(TestSpark.spark());
+    for (String f : OPTIONAL) {
+      Files.delete(out.resolve(f));
+    }
+    return out;
+  }
+
+  static OlistConfig config(Path input, Path wh, String runId, Map<String, Object> more) {
+    Map<String, Object> all = new HashMap<>(more);
+    all.put(OlistConfig.RUN_ID, runId);
+    return TestSpark.config(input.toString(), wh, all);
+  }
+
+  static Dataset<Row> fact(Path wh) {
+    return Pipeline.table(wh, "marts", "fct_order_items");
+  }
+
+  static Map<String, String> factDetails(Path wh, String runId) {
+    Row r = Pipeline.audit(wh, runId).get("marts/fct_order_items");
+    return r.getJavaMap(r.fieldIndex("details"));
+  }
+
+  @BeforeAll
+  static void loadSnapshotsThenRefresh() throws IOException {
+    incremental = dir.resolve("wh-incremental");
+    reference = dir.resolve("wh-reference");
+    int n = 0;
+    for (LocalDate d : SNAPSHOTS) {
+      Pipeline.run(config(snapshot("snap-" + d, d), incremental, "snap-" + (++n), Map.of()));
+    }
+    last = snapshot("snap-final", null);
+    Pipeline.run(config(last, incremental, "snap-final", Map.of()));
+    Pipeline.run(config(last, reference, "reference", Map.of(OlistConfig.FULL_REFRESH, true)));
+  }
+
+  @Test
+  @Order(1)
+  void aSeriesOfSnapshotsEqualsOneFullRefresh() {
+    assertTrue(fact(incremental).count() > fact(dir.resolve("wh-incremental")).filter("order_date <= '2017-12-31'")
+        .count());
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact(reference).drop("loaded_at"),
+        fact(incremental).drop("loaded_at"));
+  }
+
+  @Test
+  @Order(2)
+  void everyMergeIsMeasured() {
+    Map<String, String> d = factDetails(incremental, "snap-final");
+    assertEquals("merge_snapshot", d.get("mode"));
+    assertTrue(Long.parseLong(d.get("rows_inserted")) > 0, d.toString());
+    assertTrue(Long.parseLong(d.get("rows_updated")) > 0, "older orders moved along: " + d);
+    assertTrue(Long.parseLong(d.get("rows_unchanged")) > 0, d.toString());
+    assertTrue(Long.parseLong(d.get("files_added")) > 0, d.toString());
+    assertTrue(d.get("partitions_touched").matches("\\d{4}-\\d{2}(,\\d{4}-\\d{2})*"), d.toString());
+    assertEquals("0", d.get("keys_missing_from_snapshot"));
+    assertEquals(fact(incremental).agg(functions.max("source_updated_at")).first().getTimestamp(0),
+        HighWaterMark.read(TestSpark.spark(), incremental.resolve("marts/fct_order_items").toString()));
+  }
+
+  @Test
+  @Order(3)
+  void unchangedInputWritesNothing() {
+    long version = Pipeline.version(incremental, "marts", "fct_order_items");
+    Pipeline.run(config(last, incremental, "rerun", Map.of()));
+    assertEquals(version, Pipeline.version(incremental, "marts", "fct_order_items"), "no commit, so no file");
+    Map<String, String> d = factDetails(incremental, "rerun");
+    assertEquals("0", d.get("rows_inserted"));
+    assertEquals("0", d.get("rows_updated"));
+    assertEquals("0", d.get("files_added"));
+  }
+
+  @Test
+  @Order(4)
+  void aCancellationWithoutANewTimestampIsApplied() throws IOException {
+    Path input = Pipeline.copy(last, dir.resolve("canceled"));
+    Path orders = input.resolve("olist_orders_dataset.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(orders, StandardCharsets.UTF_8));
+    int index = 1;
+    while (!lines.get(index).contains(",delivered,2017-")) {
+      index++;
+    }
+    String line = lines.get(index);
+    String orderId = line.substring(0, line.indexOf(',')).replace("\"", "");
+    lines.set(index, line.replace(",delivered,", ",canceled,"));
+    Files.write(orders, lines, StandardCharsets.UTF_8);
+    long items = fact(incremental).filter("order_id = '" + orderId + "'").count();
+    assertTrue(items > 0);
+    Pipeline.run(config(input, incremental, "cancel", Map.of()));
+    assertEquals(items, fact(incremental).filter("order_id = '" + orderId + "' and order_status = 'canceled'").count());
+    Map<String, String> d = factDetails(incremental, "cancel");
+    assertEquals(Long.toString(items), d.get("rows_updated"));
+    assertEquals("0", d.get("rows_inserted"));
+    String month = fact(incremental).filter("order_id = '" + orderId + "'").first().getAs("order_year_month");
+    assertEquals(month, d.get("partitions_touched"));
+    assertEquals(Set.of(month), partitionsInLastCommit(incremental));
+  }
+
+  @Test
+  @Order(5)
+  void aBackfillRewritesOnlyThatMonth() {
+    long before = fact(incremental).count();
+    new MartsJob().run(TestSpark.spark(), config(last, incremental, "backfill",
+        Map.of(OlistConfig.BACKFILL_FROM, "2018-02-01", OlistConfig.BACKFILL_TO, "2018-02-28")));
+    assertEquals(Set.of("2018-02"), partitionsInLastCommit(incremental));
+    assertEquals(before, fact(incremental).count());
+    assertEquals("backfill", factDetails(incremental, "backfill").get("mode"));
+  }
+
+  @Test
+  @Order(6)
+  void duplicateKeysInABatchNeverFailTheMerge() {
+    Dataset<Row> current = fact(incremental).filter("order_year_month = '2018-03'").limit(2).localCheckpoint();
+    Row first = current.first();
+    long key = first.getAs("order_item_sk");
+    Dataset<Row> newer = current.filter("order_item_sk = " + key)
+        .withColumn("order_status", functions.lit("canceled"))
+        .withColumn("row_hash", functions.lit("hash-newer"))
+        .withColumn("source_updated_at", functions.col("source_updated_at").plus(functions.expr("interval 1 day")));
+    Dataset<Row> older = current.filter("order_item_sk = " + key).withColumn("row_hash", functions.lit("hash-older"));
+    Dataset<Row> batch = newer.unionByName(older).unionByName(current);
+    JobContext ctx = new JobContext(TestSpark.spark(), config(last, incremental, "dupes", Map.of()), "marts");
+    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch);
+    Row after = fact(incremental).filter("order_item_sk = " + key).first();
+    assertEquals("canceled", after.getAs("order_status"));
+    assertEquals("hash-newer", after.getAs("row_hash"));
+    assertEquals(1, fact(incremental).filter("order_item_sk = " + key).count());
+  }
+
+  @Test
+  @Order(7)
+  void appendModeTakesLateRowsInsideTheLookback() throws IOException {
+    Path wh = dir.resolve("wh-append");
+    Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append");
+    Path base = snapshot("append-base", LocalDate.of(2018, 4, 30));
+    // two orders arrive late: one updated 1 day before the mark (inside the 3-day lookback), one 10 days before
+    List<String[]> orders = ordersOf(base);
+    Timestamp mark = orders.stream().map(IncrementalLoadTest::updatedAt).max(Timestamp::compareTo).orElseThrow();
+    String inside = closest(orders, new Timestamp(mark.getTime() - 86_400_000L));
+    String outside = closest(orders, new Timestamp(mark.getTime() - 10 * 86_400_000L));
+    Path initial = keepOrders(base, dir.resolve("append-initial"), id -> !id.equals(inside) && !id.equals(outside));
+    Pipeline.run(config(initial, wh, "append-1", append));
+    Timestamp loadedMark = HighWaterMark.read(TestSpark.spark(), wh.resolve("marts/fct_order_items").toString());
+    long initialRows = fact(wh).count();
+
+    // the batch holds only the late orders and what happened after the base snapshot
+    Path finalWorld = snapshot("append-final", null);
+    Set<String> recent = ordersOf(finalWorld).stream()
+        .filter(o -> updatedAt(o).after(loadedMark)).map(o -> o[0]).collect(Collectors.toSet());
+    Path batch = keepOrders(finalWorld, dir.resolve("append-batch"),
+        id -> recent.contains(id) || id.equals(inside) || id.equals(outside));
+    Pipeline.run(config(batch, wh, "append-2", append));
+
+    assertTrue(fact(wh).filter("order_id = '" + inside + "'").count() > 0, "late row inside the lookback landed");
+    assertEquals(0, fact(wh).filter("order_id = '" + outside + "'").count(), "outside the lookback: not taken");
+    assertTrue(fact(wh).count() > initialRows);
+    assertEquals(0, fact(wh).join(Pipeline.table(wh, "marts", "dim_customers"),
+        org.olist.marts.common.spark.Keys.of("customer_sk"), "left_anti").count(), "older members were kept");
+    assertEquals("merge_append", factDetails(wh, "append-2").get("mode"));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static Set<String> partitionsInLastCommit(Path wh) {
+    Path log = wh.resolve("marts/fct_order_items/_delta_log");
+    long version = Pipeline.version(wh, "marts", "fct_order_items");
+    try {
+      String json = Files.readString(log.resolve(String.format("%020d.json", version)));
+      Set<String> months = new java.util.TreeSet<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"partitionValues\":\\{\"order_year_month\":\"([^\"]+)\"")
+          .matcher(json);
+      while (m.find()) {
+        months.add(m.group(1));
+      }
+      return months;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String[]> ordersOf(Path input) throws IOException {
+    List<String[]> out = new ArrayList<>();
+    for (Map<String, String> r : org.olist.marts.jobs.testing.Csv.read(input.resolve("olist_orders_dataset.csv"))) {
+      out.add(new String[] {r.get("order_id"), r.get("order_purchase_timestamp"), r.get("order_approved_at"),
+          r.get("order_delivered_carrier_date"), r.get("order_delivered_customer_date")});
+    }
+    return out;
+  }
+
+  private static Timestamp updatedAt(String[] order) {
+    Timestamp max = null;
+    for (int i = 1; i < order.length; i++) {
+      if (order[i] != null) {
+        Timestamp t = Timestamp.valueOf(order[i]);
+        max = max == null || t.after(max) ? t : max;
+      }
+    }
+    return max;
+  }
+
+  private static String closest(List<String[]> orders, Timestamp target) {
+    return orders.stream().min((a, b) -> Long.compare(Math.abs(updatedAt(a).getTime() - target.getTime()),
+        Math.abs(updatedAt(b).getTime() - target.getTime()))).orElseThrow()[0];
+  }
+
+  /** Copies an input keeping only the given orders (with their items and customers). */
+  private static Path keepOrders(Path from, Path to, java.util.function.Predicate<String> keep) throws IOException {
+    Pipeline.copy(from, to);
+    Set<String> customers = new java.util.HashSet<>();
+    filter(to.resolve("olist_orders_dataset.csv"), f -> {
+      boolean k = keep.test(f[0]);
+      if (k) {
+        customers.add(f[1]);
+      }
+      return k;
+    });
+    filter(to.resolve("olist_order_items_dataset.csv"), f -> keep.test(f[0]));
+    filter(to.resolve("olist_customers_dataset.csv"), f -> customers.contains(f[0]));
+    return to;
+  }
+
+  private static void filter(Path file, java.util.function.Predicate<String[]> keep) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>(List.of(lines.get(0)));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.replace("\"", "").split(",", -1);
+      if (keep.test(fields)) {
+        out.add(line);
+      }
+    }
+    Files.write(file, out, StandardCharsets.UTF_8);
+  }
+}
