@@ -59,7 +59,7 @@ olist_submit() {
       --conf spark.sql.session.timeZone=UTC \
       "${spark_args[@]}" "$APP_JAR" "$@"
   else
-    "$(olist_java)" "${JAVA_OPENS[@]}" -Xmx"${OLIST_DRIVER_MEMORY:-4g}" \
+    "$(olist_java)" "${JAVA_OPENS[@]}" -Xmx"${OLIST_DRIVER_MEMORY:-4g}" ${OLIST_JAVA_OPTS:-} \
       -Dlog4j2.configurationFile="file:$LOG4J_CONF" -Dspark.sql.session.timeZone=UTC \
       -cp "$APP_JAR:$(cat "$CLASSPATH_FILE")" org.apache.spark.deploy.SparkSubmit \
       "${master_args[@]}" --class "$class" "${spark_args[@]}" "$APP_JAR" "$@"

@@ -36,6 +36,7 @@ public final class OlistConfig {
   public static final String UI_ENABLED = "olist.spark.ui-enabled";
   public static final String LOG_LEVEL = "olist.spark.log-level";
   public static final String MAX_RAW_CHARS = "olist.staging.max-raw-chars";
+  public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
   public static final String LOOKBACK_DAYS = "olist.incremental.lookback-days";
   public static final String DIM_DATE_START = "olist.dim-date.start";
@@ -112,6 +113,7 @@ public final class OlistConfig {
       result.uiEnabled();
       result.fullRefresh();
       result.maxRawChars();
+      result.stagingParallelism();
       result.lookbackDays();
     } catch (ConfigException e) {
       throw new OlistException("Invalid configuration: " + e.getMessage(), e);
@@ -178,6 +180,10 @@ public final class OlistConfig {
 
   public int maxRawChars() {
     return config.getInt(MAX_RAW_CHARS);
+  }
+
+  public int stagingParallelism() {
+    return config.getInt(STAGING_PARALLELISM);
   }
 
   public String incrementalMode() {

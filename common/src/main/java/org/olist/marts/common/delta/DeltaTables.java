@@ -45,9 +45,11 @@ public final class DeltaTables {
     if (!exists(spark, path)) {
       create(spark, path, schema, partitionBy, false);
     } else {
-      DeltaTable table = DeltaTable.forPath(spark, path);
-      StructType current = table.toDF().schema();
-      List<String> currentPartitions = partitionColumns(table);
+      org.apache.spark.sql.delta.Snapshot snapshot = DeltaTable.forPath(spark, path).deltaLog()
+          .unsafeVolatileSnapshot();
+      StructType current = snapshot.schema();
+      List<String> currentPartitions =
+          scala.jdk.javaapi.CollectionConverters.asJava(snapshot.metadata().partitionColumns());
       if (!current.equals(schema) || !currentPartitions.equals(partitionBy)) {
         LOG.warn("Table {} has schema {} partitioned by {}; the catalog says {} partitioned by {}: recreating it",
             path, current.simpleString(), currentPartitions, schema.simpleString(), partitionBy);
@@ -64,10 +66,6 @@ public final class DeltaTables {
     builder.location(path).addColumns(schema).partitionedBy(partitionBy.toArray(String[]::new)).execute();
   }
 
-  public static List<String> partitionColumns(DeltaTable table) {
-    Row detail = table.detail().select("partitionColumns").first();
-    return detail.getList(0);
-  }
 
   /** Appends in one commit, creating the table from the catalog schema the first time. */
   public static long append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {

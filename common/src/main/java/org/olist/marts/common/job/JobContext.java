@@ -30,8 +30,8 @@ public final class JobContext {
   private final OlistConfig config;
   private final String job;
   private final Warehouse warehouse;
-  private final List<JobRun> runs = new ArrayList<>();
-  private final List<TableResult> results = new ArrayList<>();
+  private final List<JobRun> runs = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<TableResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
 
   public JobContext(SparkSession spark, OlistConfig config, String job) {
     this.spark = spark;
@@ -139,10 +139,14 @@ public final class JobContext {
   }
 
   List<JobRun> runs() {
-    return runs;
+    synchronized (runs) {
+      return List.copyOf(runs);
+    }
   }
 
   public List<TableResult> results() {
-    return List.copyOf(results);
+    synchronized (results) {
+      return List.copyOf(results);
+    }
   }
 }

@@ -26,8 +26,8 @@ public final class RawSourceReader {
   public static Dataset<Row> read(SparkSession spark, SourceFile file, SourceModel source, TableModel model) {
     List<String> header = file.header();
     StructType schema = new StructType();
-    for (int i = 0; i < header.size(); i++) {
-      schema = schema.add("_c" + i, DataTypes.StringType, true);
+    for (String name : header) {
+      schema = schema.add(name, DataTypes.StringType, true);
     }
     schema = schema.add(StagingTransforms.CORRUPT, DataTypes.StringType, true);
     Dataset<Row> df = spark.read().format("csv")
@@ -43,7 +43,7 @@ public final class RawSourceReader {
         .load(file.path());
     List<Column> cols = new ArrayList<>();
     for (ColumnModel c : model.columns()) {
-      cols.add(col("_c" + header.indexOf(c.sourceColumn())).alias(c.name()));
+      cols.add(col("`" + c.sourceColumn() + "`").alias(c.name()));
     }
     cols.add(col(StagingTransforms.CORRUPT));
     cols.add(col("_metadata.file_path").alias(StagingTransforms.FILE));

@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -31,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * Staging (SPEC §3): one typed Delta table per source file, rejected rows in {@code quarantine/stg_<source>},
  * and the reconciliation raw = staged + quarantined + exact duplicates checked for every source. All files
  * are checked (presence, emptiness, header) before anything is written, so bad input changes nothing.
+ * Sources are staged concurrently ({@code olist.staging.parallelism}): each is small, and overlapping one
+ * source's Delta commit with another's scan keeps both cores busy.
  */
 public final class StagingJob extends OlistJob {
   public static final String NAME = "staging";
@@ -54,8 +60,26 @@ public final class StagingJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     List<Checked> checked = preflight(ctx);
-    for (Checked c : checked) {
-      stage(ctx, c);
+    int threads = Math.max(1, Math.min(ctx.config().stagingParallelism(), checked.size()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (Checked c : checked) {
+        running.add(pool.submit(() -> stage(ctx, c)));
+      }
+      for (Future<?> f : running) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          throw cause instanceof RuntimeException re ? re : new OlistException(cause.toString(), cause);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new OlistException("Cannot stage: interrupted", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 
@@ -81,6 +105,12 @@ public final class StagingJob extends OlistJob {
         continue;
       }
       int before = errors.size();
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String name : file.header()) {
+        if (name.isEmpty() || !seen.add(name)) {
+          errors.add("file " + path + " has an empty or repeated column name '" + name + "' in its header");
+        }
+      }
       for (ColumnModel c : table.columns()) {
         if (!file.header().contains(c.sourceColumn())) {
           errors.add("file " + path + " has no column '" + c.sourceColumn() + "' in its header " + file.header());

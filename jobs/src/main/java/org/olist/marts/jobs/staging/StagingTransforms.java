@@ -39,6 +39,7 @@ public final class StagingTransforms {
   public static final String COPIES = "_copies";
   public static final String KEY_ROWS = "_key_rows";
   public static final String TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
+  private static final String RAW_PREFIX = "_raw_";
 
   private StagingTransforms() {
   }
@@ -46,29 +47,38 @@ public final class StagingTransforms {
   /** Adds the typed value of every catalog column, the first reason the row cannot be staged, and its raw JSON. */
   public static Dataset<Row> typeAndClassify(Dataset<Row> raw, TableModel model, int expectedColumns,
                                              int maxRawChars) {
-    List<Column> out = new ArrayList<>();
-    List<Column> reasons = new ArrayList<>();
+    // step 1: raw strings kept under a prefix, typed values computed once under the catalog names
+    List<Column> step1 = new ArrayList<>();
     List<Column> rawFields = new ArrayList<>();
+    for (ColumnModel c : model.columns()) {
+      step1.add(col(c.name()).alias(RAW_PREFIX + c.name()));
+      step1.add(typed(c).alias(c.name()));
+      rawFields.add(col(RAW_PREFIX + c.name()).alias(c.sourceColumn()));
+    }
+    step1.add(col(CORRUPT));
+    step1.add(col(FILE));
+    Dataset<Row> typedRows = raw.select(step1.toArray(Column[]::new));
+
+    // step 2: the first reason the row cannot be staged, and its raw values
+    List<Column> reasons = new ArrayList<>();
     reasons.add(when(col(CORRUPT).isNotNull(),
         lit("wrong column count: the row does not split into the header's " + expectedColumns + " columns")));
     for (String key : model.primaryKey()) {
-      ColumnModel c = model.column(key);
-      reasons.add(when(typed(c).isNull().and(Normalizations.trimmed(col(c.name())).isNull()),
+      reasons.add(when(col(key).isNull().and(Normalizations.trimmed(col(RAW_PREFIX + key)).isNull()),
           lit("missing primary key column " + key)));
     }
     for (ColumnModel c : model.columns()) {
-      Column value = col(c.name());
-      out.add(typed(c).alias(c.name()));
-      rawFields.add(value.alias(c.sourceColumn()));
-      reasons.add(when(Normalizations.trimmed(value).isNotNull().and(typed(c).isNull()),
-          concat(lit("unparseable " + kind(c) + " in column " + c.sourceColumn() + ": '"),
-              Normalizations.trimmed(value), lit("'"))));
+      Column value = Normalizations.trimmed(col(RAW_PREFIX + c.name()));
+      reasons.add(when(value.isNotNull().and(col(c.name()).isNull()),
+          concat(lit("unparseable " + kind(c) + " in column " + c.sourceColumn() + ": '"), value, lit("'"))));
     }
+    List<Column> out = new ArrayList<>();
+    model.columnNames().forEach(n -> out.add(col(n)));
     out.add(coalesce(reasons.toArray(Column[]::new)).alias(REASON));
     Column json = to_json(struct(rawFields.toArray(Column[]::new)), Map.of("ignoreNullFields", "false"));
     out.add(substring(coalesce(col(CORRUPT), json), 1, maxRawChars).alias(RAW));
     out.add(col(FILE));
-    return raw.select(out.toArray(Column[]::new));
+    return typedRows.select(out.toArray(Column[]::new));
   }
 
   private static String kind(ColumnModel c) {
