@@ -5,11 +5,14 @@ set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 
 ALL_JOBS=(staging intermediate marts rls test status)
-DEFAULT_JOBS=(staging intermediate marts)
+DEFAULT_JOBS=(staging intermediate marts rls test status)
 declare -A JOB_CLASS=(
   [staging]=org.olist.marts.jobs.staging.StagingJob
   [intermediate]=org.olist.marts.jobs.intermediate.IntermediateJob
   [marts]=org.olist.marts.jobs.marts.MartsJob
+  [rls]=org.olist.marts.jobs.rls.RlsJob
+  [test]=org.olist.marts.jobs.quality.TestJob
+  [status]=org.olist.marts.jobs.status.StatusJob
 )
 
 usage() {
@@ -26,8 +29,11 @@ Usage: scripts/run-pipeline.sh [options] [-- <spark-submit args>]
   --run-id ID        run identifier shared by all jobs                 default: generated
   -h, --help         this help
 
-Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_DRIVER_MEMORY (local JVM heap,
-default 4g), OLIST_LOG_DIR (job logs, default target/pipeline-logs).
+A failed job stops the run (exit 1); the status job still records the failed attempt when it is selected.
+
+Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_RLS_SEEDS (RLS seed directory,
+default data/seeds), OLIST_DRIVER_MEMORY (local JVM heap, default 4g), OLIST_JAVA_OPTS (extra local JVM options),
+OLIST_LOG_DIR (job logs, default target/pipeline-logs).
 USAGE
 }
 
@@ -97,7 +103,9 @@ mkdir -p "$log_dir"
 
 olist_ensure_built || exit 1
 
-job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id "$run_id")
+job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id "$run_id"
+  --set "olist.test.run-results-file=$OLIST_ROOT/target/run_results.json")
+[[ -n "${OLIST_RLS_SEEDS:-}" ]] || job_args+=(--set "olist.rls.seeds=$OLIST_ROOT/data/seeds")
 [[ $full_refresh == 1 ]] && job_args+=(--full-refresh)
 [[ -n "$from" ]] && job_args+=(--from "$from" --to "$to")
 [[ -n "$master" ]] && job_args+=(--master "$master")
@@ -122,7 +130,15 @@ for job in "${selected[@]}"; do
     echo "---- errors from $log:" >&2
     grep -a -E -A 30 ' ERROR |^ERROR' "$log" | grep -a -v -E '^\s+at |^OLIST_JOB_RESULT' | head -n 40 >&2
     echo "---- full log: $log" >&2
+    if [[ "$job" != status && " ${selected[*]} " == *" status "* ]]; then
+      olist_submit "$master" "${JOB_CLASS[status]}" "${spark_args[@]}" -- "${job_args[@]}" \
+        --set "olist.status.failed-job=$job" >"$log_dir/status.log" 2>&1 \
+        && echo "status        recorded the failed attempt (pipeline_last_run_at unchanged)" \
+        || echo "status        could not record the failed attempt: see $log_dir/status.log" >&2
+    fi
     exit 1
   fi
 done
 echo "Pipeline succeeded in $((SECONDS - pipeline_start))s. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
+[[ " ${selected[*]} " == *" test "* ]] && echo "Data test results: $OLIST_ROOT/target/run_results.json"
+exit 0

@@ -24,12 +24,21 @@ public final class ModelCatalog {
   private final Map<String, SourceModel> sources;
   private final Map<String, TableModel> tables;
   private final Map<String, ExposureModel> exposures;
+  private final Map<String, DataTestModel> singularTests;
+  private final List<String> stateCodes;
+  private final List<String> orderStatuses;
 
   private ModelCatalog(Config root) {
     Config c = root.getConfig("catalog");
     this.sources = read(c.getConfig("sources"), SourceModel::from);
     this.tables = read(c.getConfig("tables"), TableModel::from);
     this.exposures = read(c.getConfig("exposures"), ExposureModel::from);
+    this.singularTests = read(c.getConfig("singular-tests"), DataTestModel::singular);
+    this.stateCodes = c.getStringList("state-codes");
+    this.orderStatuses = c.getStringList("order-statuses");
+    for (DataTestModel t : dataTests()) {
+      table(t.table());
+    }
     for (TableModel t : tables.values()) {
       t.source().ifPresent(this::source);
     }
@@ -99,5 +108,22 @@ public final class ModelCatalog {
 
   public Collection<ExposureModel> exposures() {
     return exposures.values();
+  }
+
+  /** Every data test: the generic ones of each table, then the singular ones. */
+  public List<DataTestModel> dataTests() {
+    List<DataTestModel> all = new java.util.ArrayList<>();
+    tables.values().forEach(t -> all.addAll(t.tests()));
+    all.addAll(singularTests.values());
+    return all;
+  }
+
+  /** The 27 Brazilian state codes (26 states and the Federal District). */
+  public List<String> stateCodes() {
+    return stateCodes;
+  }
+
+  public List<String> orderStatuses() {
+    return orderStatuses;
   }
 }

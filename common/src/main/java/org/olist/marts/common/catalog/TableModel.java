@@ -17,7 +17,7 @@ public record TableModel(String name, String layer, String description, String g
     List<ColumnModel> columns = c.getConfigList("columns").stream()
         .map(col -> ColumnModel.from(name, col)).collect(Collectors.toList());
     List<DataTestModel> tests = c.hasPath("tests")
-        ? c.getConfigList("tests").stream().map(t -> DataTestModel.from(name, t)).collect(Collectors.toList())
+        ? c.getConfigList("tests").stream().map(t -> DataTestModel.generic(name, t)).collect(Collectors.toList())
         : List.of();
     TableModel table = new TableModel(name, c.getString("layer"), c.getString("description"),
         c.getString("grain"),

@@ -39,6 +39,9 @@ public final class OlistConfig {
   public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
   public static final String LOOKBACK_DAYS = "olist.incremental.lookback-days";
+  public static final String RLS_SEEDS = "olist.rls.seeds";
+  public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
+  public static final String FAILED_JOB = "olist.status.failed-job";
   public static final String DIM_DATE_START = "olist.dim-date.start";
   public static final String DIM_DATE_END = "olist.dim-date.end";
 
@@ -192,6 +195,19 @@ public final class OlistConfig {
 
   public int lookbackDays() {
     return config.getInt(LOOKBACK_DAYS);
+  }
+
+  public String rlsSeeds() {
+    return stripSlash(config.getString(RLS_SEEDS));
+  }
+
+  public String runResultsFile() {
+    return config.getString(RUN_RESULTS_FILE);
+  }
+
+  /** Set by the orchestrator when a job of the run failed, so that the status job records the attempt. */
+  public String failedJob() {
+    return config.getString(FAILED_JOB);
   }
 
   public LocalDate dimDateStart() {

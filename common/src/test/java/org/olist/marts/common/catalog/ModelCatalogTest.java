@@ -17,9 +17,13 @@ class ModelCatalogTest {
   void describesEveryLayer() {
     assertEquals(9, catalog.tablesInLayer("staging").size());
     assertEquals(3, catalog.tablesInLayer("intermediate").size());
-    assertEquals(Set.of("fct_order_items", "dim_customers", "dim_products", "dim_sellers", "dim_date"),
+    assertEquals(Set.of("fct_order_items", "dim_customers", "dim_products", "dim_sellers", "dim_date",
+        "dim_security_rls", "dim_rls_bridge", "meta_project_status"),
         catalog.tablesInLayer("marts").stream().map(TableModel::name).collect(Collectors.toSet()));
-    assertEquals(6, catalog.sources().stream().filter(SourceModel::required).count());
+    assertEquals(6, catalog.sources().stream().filter(s -> s.required() && s.kind().equals(SourceModel.RAW_FILE))
+        .count());
+    assertEquals(27, catalog.stateCodes().size());
+    assertTrue(catalog.dataTests().stream().anyMatch(t -> t.name().equals("dim_date__completeness")));
   }
 
   @Test
@@ -49,7 +53,7 @@ class ModelCatalogTest {
     assertEquals("decimal(12,2)", fact.column("price_brl").typeName());
     for (TableModel t : catalog.tablesInLayer("marts")) {
       for (ColumnModel c : t.columns()) {
-        if (c.name().endsWith("_sk") || c.name().startsWith("is_")) {
+        if (c.name().endsWith("_sk") && !t.name().equals("meta_project_status") || c.name().startsWith("is_")) {
           assertFalse(c.nullable(), t.name() + "." + c.name() + " is a key or flag");
         }
       }

@@ -1,0 +1,112 @@
+package org.olist.marts.jobs.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.catalog.DataTestModel;
+import org.olist.marts.common.spark.Keys;
+
+/**
+ * What each kind of data test (SPEC §7) considers a failing row. Every test is a function from the tables
+ * it reads to the frame of its failing rows: empty means pass.
+ */
+public final class DataTests {
+  public static final String NATIONAL = "NATIONAL";
+  public static final String BRIDGE_STATE = "seller_state_code";
+  public static final String ACCESS_GROUP = "access_group";
+
+  private DataTests() {
+  }
+
+  /** Failing rows of {@code test}; {@code tables} reads a catalog table by name. */
+  public static Dataset<Row> failingRows(DataTestModel test, Function<String, Dataset<Row>> tables,
+                                         List<String> stateCodes) {
+    Dataset<Row> t = tables.apply(test.table());
+    if (test.where() != null) {
+      t = t.filter(test.where());
+    }
+    String c = test.column();
+    switch (test.type()) {
+      case "unique":
+        return t.filter(col(c).isNotNull()).groupBy(col(c)).agg(count(lit(1)).alias("rows"))
+            .filter(col("rows").gt(1));
+      case "not_null":
+        return t.filter(col(c).isNull());
+      case "relationships": {
+        Dataset<Row> parent = tables.apply(test.string("to")).select(col(test.string("field")).alias(c)).distinct();
+        return t.filter(col(c).isNotNull()).join(parent, Keys.of(c), "left_anti");
+      }
+      case "accepted_values":
+        return t.filter(col(c).isNotNull().and(col(c).isin(test.stringList("values").toArray()).unary_$bang()));
+      case "expression":
+        return t.filter(test.string("fails-when"));
+      case "date_completeness":
+        return dateGapsAndDuplicates(t, c, test.string("from"), test.string("to"));
+      case "reconciliation":
+        return reconciliation(t, tables.apply("stg_order_items"));
+      case "all_states_mapped":
+        return missingStates(t.select(col(BRIDGE_STATE)), stateCodes);
+      case "national_reaches_sellers":
+        return t.filter(col("seller_state_code").isNotNull()).select(col("seller_state_code")).distinct()
+            .join(tables.apply("dim_rls_bridge").filter(col(ACCESS_GROUP).equalTo(NATIONAL))
+                .select(col(BRIDGE_STATE)), Keys.of(BRIDGE_STATE), "left_anti");
+      default:
+        throw new OlistException("Cannot run data test " + test.name() + ": unknown type '" + test.type() + "'");
+    }
+  }
+
+  /** Days of the range that are missing, and days that appear more than once. */
+  static Dataset<Row> dateGapsAndDuplicates(Dataset<Row> dates, String column, String from, String to) {
+    Dataset<Row> expected = dates.sparkSession().range(1)
+        .select(explode(sequence(to_date(lit(from)), to_date(lit(to)))).alias(column));
+    Dataset<Row> missing = expected.join(dates.select(col(column)), Keys.of(column), "left_anti")
+        .select(col(column), lit("missing").alias("problem"));
+    Dataset<Row> repeated = dates.groupBy(col(column)).agg(count(lit(1)).alias("rows")).filter(col("rows").gt(1))
+        .select(col(column), lit("duplicate").alias("problem"));
+    Dataset<Row> outside = dates.filter(col(column).lt(to_date(lit(from))).or(col(column).gt(to_date(lit(to)))))
+        .select(col(column), lit("outside the range").alias("problem"));
+    return missing.unionByName(repeated).unionByName(outside);
+  }
+
+  /** Fact rows and money against the staged order lines: one failing row per figure that differs. */
+  static Dataset<Row> reconciliation(Dataset<Row> fact, Dataset<Row> stagedItems) {
+    Row f = fact.agg(count(lit(1)), sum(col("price_brl")), sum(col("freight_value_brl"))).first();
+    Row s = stagedItems.agg(count(lit(1)), sum(col("price")), sum(col("freight_value"))).first();
+    StructType schema = StructType.fromDDL("figure string, staged string, fact string");
+    List<Row> diffs = new java.util.ArrayList<>();
+    String[] names = {"rows", "price", "freight_value"};
+    for (int i = 0; i < names.length; i++) {
+      Object staged = normalise(s.get(i));
+      Object inFact = normalise(f.get(i));
+      if (!Objects.equals(staged, inFact)) {
+        diffs.add(RowFactory.create(names[i], String.valueOf(staged), String.valueOf(inFact)));
+      }
+    }
+    return fact.sparkSession().createDataFrame(diffs, schema);
+  }
+
+  private static Object normalise(Object v) {
+    return v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v == null ? "0" : v.toString();
+  }
+
+  /** State codes that no row of {@code states} carries. */
+  static Dataset<Row> missingStates(Dataset<Row> states, List<String> stateCodes) {
+    List<Row> all = stateCodes.stream().map(s -> RowFactory.create(s)).toList();
+    Dataset<Row> expected = states.sparkSession().createDataFrame(all, StructType.fromDDL(BRIDGE_STATE + " string"));
+    return expected.join(states.distinct(), Keys.of(BRIDGE_STATE), "left_anti");
+  }
+}

@@ -1,0 +1,171 @@
+package org.olist.marts.jobs.quality;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.catalog.DataTestModel;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.Warehouse;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.OlistJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The test job (SPEC §7): runs every data test the catalog declares, stores a sample of failing rows under
+ * {@code audit/test_failures/<test>}, one row per test in {@code audit/test_results}, and a dbt-like
+ * {@code run_results.json}. An error-severity failure fails the job (after everything is recorded); a
+ * warn-severity one is reported. Tests whose tables are not built yet are skipped, saying so.
+ */
+public final class TestJob extends OlistJob {
+  public static final String NAME = "test";
+  public static final String RESULTS_TABLE = "test_results";
+  public static final String FAILURES_TABLE = "test_failure_rows";
+  public static final String FAILURES_DIR = "test_failures";
+  public static final int FAILURE_SAMPLE = 100;
+
+  public static final String PASS = "pass";
+  public static final String FAIL = "fail";
+  public static final String WARN = "warn";
+  public static final String SKIPPED = "skipped";
+
+  private static final Logger LOG = LoggerFactory.getLogger(TestJob.class);
+
+  public static void main(String[] args) {
+    JobMain.main(new TestJob(), args);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The outcome of one test. */
+  public record Result(DataTestModel test, String status, long failures, String message, Instant start,
+                       long millis) {
+    Row toRow(String runId) {
+      return RowFactory.create(runId, test.name(), test.table(), test.type(), test.column(), test.severity(), status,
+          failures, message, Timestamp.from(start), millis);
+    }
+  }
+
+  @Override
+  protected void execute(JobContext ctx) {
+    Map<String, Dataset<Row>> reads = new HashMap<>();
+    java.util.function.Function<String, Dataset<Row>> tables = name -> reads.computeIfAbsent(name, ctx::read);
+    List<Result> results = new ArrayList<>();
+    for (DataTestModel test : ctx.catalog().dataTests()) {
+      results.add(run(ctx, test, tables));
+    }
+    TableModel model = ctx.table(RESULTS_TABLE);
+    List<Row> rows = results.stream().map(r -> r.toRow(ctx.runId())).collect(Collectors.toList());
+    Instant start = Instant.now();
+    long version = DeltaTables.append(ctx.spark().createDataFrame(rows, model.schema()).coalesce(1),
+        ctx.warehouse().path(model), model.schema(), model.partitionBy());
+    ctx.recordWrite(model.relativePath(), start, rows.size(), version, null, Map.of());
+    writeRunResults(ctx, results);
+
+    List<Result> failed = results.stream().filter(r -> r.status().equals(FAIL)).toList();
+    long warned = results.stream().filter(r -> r.status().equals(WARN)).count();
+    long skipped = results.stream().filter(r -> r.status().equals(SKIPPED)).count();
+    LOG.info("Data tests: {} run, {} passed, {} failed, {} warned, {} skipped", results.size(),
+        results.stream().filter(r -> r.status().equals(PASS)).count(), failed.size(), warned, skipped);
+    if (!failed.isEmpty()) {
+      throw new OlistException("Cannot pass the data tests: " + failed.size() + " error test"
+          + (failed.size() == 1 ? "" : "s") + " failed: " + failed.stream()
+          .map(r -> r.test().name() + " (" + r.failures() + " rows)").collect(Collectors.joining(", "))
+          + "; failing rows are in " + ctx.warehouse().path(Warehouse.AUDIT, FAILURES_DIR) + "/<test>");
+    }
+  }
+
+  private Result run(JobContext ctx, DataTestModel test, java.util.function.Function<String, Dataset<Row>> tables) {
+    Instant start = Instant.now();
+    List<String> missing = new ArrayList<>();
+    List<String> needed = new ArrayList<>(test.requires());
+    needed.add(test.table());
+    if (test.type().equals("relationships")) {
+      needed.add(test.string("to"));
+    }
+    for (String t : needed) {
+      if (!DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(t))) && !missing.contains(t)) {
+        missing.add(t);
+      }
+    }
+    if (!missing.isEmpty()) {
+      String message = "not built yet: " + String.join(", ", missing);
+      LOG.info("Test {} skipped: {}", test.name(), message);
+      return new Result(test, SKIPPED, 0, message, start, 0);
+    }
+    Dataset<Row> failing = DataTests.failingRows(test, tables, ctx.catalog().stateCodes());
+    long failures = failing.count();
+    String status = failures == 0 ? PASS : test.isError() ? FAIL : WARN;
+    String path = ctx.warehouse().path(Warehouse.AUDIT, FAILURES_DIR) + "/" + test.name();
+    if (failures > 0 || DeltaTables.exists(ctx.spark(), path)) {
+      Column[] all = java.util.Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+      Dataset<Row> sample = failing.limit(FAILURE_SAMPLE).select(lit(ctx.runId()).alias("run_id"),
+          lit(test.name()).alias("test_name"), to_json(struct(all)).alias("failing_row"));
+      ctx.overwrite(ctx.table(FAILURES_TABLE), path, sample, failures, Map.of("test", test.name()));
+    }
+    String message = failures == 0 ? null : failures + " failing rows: " + test.description();
+    long millis = Duration.between(start, Instant.now()).toMillis();
+    if (failures > 0) {
+      LOG.warn("Test {} {}: {} failing rows ({})", test.name(), status.toUpperCase(), failures, test.description());
+    }
+    return new Result(test, status, failures, message, start, millis);
+  }
+
+  private static void writeRunResults(JobContext ctx, List<Result> results) {
+    Path file = Path.of(ctx.config().runResultsFile());
+    StringBuilder json = new StringBuilder();
+    json.append("{\n  \"metadata\": {\"generator\": \"olist-marts\", \"run_id\": \"").append(esc(ctx.runId()))
+        .append("\", \"generated_at\": \"").append(Instant.now()).append("\"},\n  \"results\": [\n");
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      json.append("    {\"unique_id\": \"test.olist_marts.").append(esc(r.test().name()))
+          .append("\", \"status\": \"").append(r.status())
+          .append("\", \"failures\": ").append(r.failures())
+          .append(", \"execution_time\": ").append(r.millis() / 1000.0)
+          .append(", \"severity\": \"").append(r.test().severity())
+          .append("\", \"table\": \"").append(esc(r.test().table()))
+          .append("\", \"type\": \"").append(esc(r.test().type()))
+          .append("\", \"message\": ").append(r.message() == null ? "null" : "\"" + esc(r.message()) + "\"")
+          .append("}").append(i + 1 < results.size() ? ",\n" : "\n");
+    }
+    json.append("  ]\n}\n");
+    try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+      LOG.info("Wrote {} ({} tests)", file.toAbsolutePath(), results.size());
+    } catch (IOException e) {
+      throw new OlistException("Cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String esc(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
+        .replace("\t", "\\t");
+  }
+}

@@ -1,0 +1,72 @@
+package org.olist.marts.jobs.rls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.OlistJob;
+
+/**
+ * The rls job (SPEC §5): validates the seeds and builds {@code dim_security_rls} and {@code dim_rls_bridge}.
+ * Any problem (unknown state, duplicate row, malformed email, group without states) fails the job before
+ * either table is written. The fact is never rebuilt for a security change.
+ */
+public final class RlsJob extends OlistJob {
+  public static final String NAME = "rls";
+  public static final String USERS_TABLE = "dim_security_rls";
+  public static final String BRIDGE_TABLE = "dim_rls_bridge";
+
+  public static void main(String[] args) {
+    JobMain.main(new RlsJob(), args);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  protected void execute(JobContext ctx) {
+    String dir = ctx.config().rlsSeeds();
+    List<String> users = lines(ctx, dir + "/" + RlsSeeds.USERS_FILE);
+    List<String> groups = lines(ctx, dir + "/" + RlsSeeds.GROUPS_FILE);
+    RlsSeeds.Validated v = RlsSeeds.validate(users, groups, ctx.catalog().stateCodes());
+    if (!v.problems().isEmpty()) {
+      throw new OlistException("Cannot build the RLS tables from " + dir + ": " + String.join("; ", v.problems())
+          + ". Nothing was written.");
+    }
+    List<Row> userRows = v.users().stream().map(u -> RowFactory.create(u.email(), u.group(), u.level())).toList();
+    List<Row> bridgeRows = v.bridge().stream().map(b -> RowFactory.create(b.group(), b.state())).toList();
+    Dataset<Row> usersDf = ctx.spark().createDataFrame(userRows, ctx.table(USERS_TABLE).schema());
+    Dataset<Row> bridgeDf = ctx.spark().createDataFrame(bridgeRows, ctx.table(BRIDGE_TABLE).schema());
+    ctx.conform(ctx.table(USERS_TABLE), usersDf);
+    ctx.conform(ctx.table(BRIDGE_TABLE), bridgeDf);
+    ctx.publish(BRIDGE_TABLE, bridgeDf.coalesce(1), (long) groups.size() - 1, Map.of("seed", dir));
+    ctx.publish(USERS_TABLE, usersDf.coalesce(1), (long) users.size() - 1, Map.of("seed", dir));
+  }
+
+  private static List<String> lines(JobContext ctx, String file) {
+    try {
+      Path p = new Path(file);
+      FileSystem fs = p.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new OlistException("Cannot build the RLS tables: seed file " + file + " is missing (set olist.rls.seeds"
+            + " or OLIST_RLS_SEEDS to the seed directory)");
+      }
+      try (InputStream in = fs.open(p)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      }
+    } catch (IOException e) {
+      throw new OlistException("Cannot read seed file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPEC §4 performance: on SF N (default 10), loads the fact from a snapshot, then from the snapshot one day
+# later (incremental MERGE), then rebuilds it with --full-refresh, and compares the fact step of the marts job
+# (its audit/log line) and the partitions whose files the MERGE rewrote.
+#   scripts/benchmark-incremental.sh [--scale 10] [--day 2018-08-28] [--work DIR]
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+scale=10 day=2018-08-28 work="$root/target/benchmark-incremental"
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --scale) scale=$2; shift 2 ;;
+    --day) day=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    *) echo "ERROR: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+next=$(date -u -d "$day + 1 day" +%F)
+mkdir -p "$work"
+for d in "$day" "$next"; do
+  if [[ ! -f "$work/sf$scale-$d/olist_orders_dataset.csv" ]]; then
+    echo "Generating SF $scale as of $d"
+    "$root/scripts/generate-data.sh" --scale "$scale" --seed 42 --as-of "$d" --out "$work/sf$scale-$d" >/dev/null || exit 1
+  fi
+done
+wh="$work/warehouse-sf$scale"
+rm -rf "$wh"
+export OLIST_LOG_DIR="$work/logs"
+run() { "$root/scripts/run-pipeline.sh" --warehouse "$wh" "$@" || exit 1; }
+fact_line() { grep -a 'Wrote marts/fct_order_items' "$OLIST_LOG_DIR/$1/marts.log" | tail -n 1; }
+ms() { sed -n 's/.* rows in \([0-9]*\) ms.*/\1/p' <<<"$1"; }
+
+echo "1/3 initial load from the snapshot of $day"
+run --input "$work/sf$scale-$day" --run-id "inc-initial"
+echo "2/3 incremental load from the snapshot of $next"
+run --input "$work/sf$scale-$next" --run-id "inc-next"
+echo "3/3 full refresh from the snapshot of $next"
+run --input "$work/sf$scale-$next" --run-id "inc-full" --full-refresh
+
+incremental=$(fact_line inc-next)
+full=$(fact_line inc-full)
+echo "incremental: $incremental"
+echo "full:        $full"
+inc_ms=$(ms "$incremental"); full_ms=$(ms "$full")
+ratio=$(awk -v a="$inc_ms" -v b="$full_ms" 'BEGIN { printf "%.1f", 100 * a / b }')
+touched=$(sed -n 's/.*partitions_touched=\([^,}]*\(,[0-9-]*\)*\).*/\1/p' <<<"$incremental")
+merge_version=$(sed -n 's/.*(Delta version \([0-9]*\)).*/\1/p' <<<"$incremental")
+log="$wh/marts/fct_order_items/_delta_log/$(printf '%020d' "$merge_version").json"
+rewritten=$(grep -o '"partitionValues":{"order_year_month":"[0-9-]*"' "$log" | sed 's/.*:"\([0-9-]*\)"/\1/' | sort -u | paste -sd, -)
+echo "SF $scale fact step: incremental ${inc_ms} ms vs full rebuild ${full_ms} ms = ${ratio}% ;"\
+  "partitions named in the MERGE: $touched ; partitions with files added/removed: ${rewritten:-none}"
+printf '%s\tsf=%s\tday=%s\tincremental_ms=%s\tfull_ms=%s\tratio_pct=%s\ttouched=%s\trewritten=%s\n' \
+  "$(date -u +%FT%TZ)" "$scale" "$next" "$inc_ms" "$full_ms" "$ratio" "$touched" "$rewritten" >> "$work/results.tsv"
