@@ -109,7 +109,7 @@ public final class FactLoader {
     try {
       long inputRows = input.count();
       long changedRows = changed.count();
-      List<String> partitions = changed.select(Columns.ORDER_YEAR_MONTH).distinct().as(Encoders.STRING())
+      List<String> partitions = IncrementalFact.touchedPartitions(changed, fact).as(Encoders.STRING())
           .collectAsList().stream().sorted().toList();
       Map<String, String> details = new LinkedHashMap<>();
       details.put("mode", append ? "merge_append" : "merge_snapshot");

@@ -49,6 +49,17 @@ public final class IncrementalFact {
     return rows.filter(col(Columns.SOURCE_UPDATED_AT).gt(lit(from)));
   }
 
+  /**
+   * Partitions a MERGE of {@code changed} touches: where the rows go, and where their keys live now (a corrected
+   * purchase date moves a row to another month; naming only the new month would insert a duplicate key).
+   */
+  public static Dataset<Row> touchedPartitions(Dataset<Row> changed, Dataset<Row> fact) {
+    Dataset<Row> current = fact.select(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ORDER_YEAR_MONTH))
+        .join(changed.select(col(FactOrderItems.ORDER_ITEM_SK)), Keys.of(FactOrderItems.ORDER_ITEM_SK), "left_semi")
+        .select(col(Columns.ORDER_YEAR_MONTH));
+    return changed.select(col(Columns.ORDER_YEAR_MONTH)).union(current).distinct();
+  }
+
   /** Fact keys that the snapshot no longer has (reported, not deleted; a full refresh removes them). */
   public static Dataset<Row> missingFromSnapshot(Dataset<Row> fact, Dataset<Row> candidates) {
     return fact.select(col(FactOrderItems.ORDER_ITEM_SK))

@@ -55,6 +55,15 @@ class IncrementalFactTest {
   }
 
   @Test
+  void aRowMovingMonthTouchesBothPartitions() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2017-05", ts("2017-05-01 00:00:00"), "a"},
+        new Object[] {2L, "2017-06", ts("2017-06-01 00:00:00"), "b"});
+    Dataset<Row> changed = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a2"});
+    assertEquals(List.of("2017-05", "2018-01"), IncrementalFact.touchedPartitions(changed, fact)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
+  }
+
+  @Test
   void missingKeysAreFound() {
     Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
         new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
