@@ -40,7 +40,7 @@ import org.olist.marts.jobs.testing.TestSpark;
 class IncrementalLoadTest {
   private static final double SCALE = 0.005;
   private static final long SEED = 5;
-  private static final List<LocalDate> SNAPSHOTS = List.of(LocalDate.of(2017, 12, 31), LocalDate.of(2018, 4, 30));
+  private static final List<LocalDate> SNAPSHOTS = List.of(LocalDate.of(2018, 2, 28));
   private static final Set<String> OPTIONAL = Set.of("olist_order_reviews_dataset.csv",
       "olist_geolocation_dataset.csv", "olist_order_payments_dataset.csv");
 
