@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.olist.marts.jobs.staging.SourceFile;
 
 /**
  * Validation of the two RLS seeds (SPEC §5), as plain data: every problem is reported with its file and line,
@@ -112,10 +113,6 @@ public final class RlsSeeds {
   }
 
   static List<String> fields(String line) {
-    List<String> out = new ArrayList<>();
-    for (String f : line.replace("\r", "").split(",", -1)) {
-      out.add(f.trim().replaceAll("^\"|\"$", "").trim());
-    }
-    return out;
+    return SourceFile.splitLine(line.replace("\r", ""));
   }
 }

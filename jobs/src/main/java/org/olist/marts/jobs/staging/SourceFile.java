@@ -66,11 +66,12 @@ public final class SourceFile {
         break;
       }
     }
-    List<String> names = headerLine.isBlank() ? List.of() : splitHeader(headerLine);
+    List<String> names = headerLine.isBlank() ? List.of() : splitLine(headerLine);
     return new SourceFile(path, true, names, dataRows);
   }
 
-  static List<String> splitHeader(String line) {
+  /** Splits one CSV line (no line breaks inside quotes) into trimmed, unquoted fields. */
+  public static List<String> splitLine(String line) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean quoted = false;
