@@ -101,8 +101,10 @@ public final class FactLoader {
     Instant start = Instant.now();
     Timestamp mark = HighWaterMark.read(spark, path);
     boolean append = "append".equals(ctx.config().incrementalMode());
-    Dataset<Row> input = append
-        ? IncrementalFact.appendWindow(candidates, mark, ctx.config().lookbackDays()) : candidates;
+    // the candidates are computed once: the change detection, the counts and the MERGE all read them
+    Dataset<Row> input = (append
+        ? IncrementalFact.appendWindow(candidates, mark, ctx.config().lookbackDays()) : candidates)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> fact = DeltaTables.read(spark, path);
     Dataset<Row> changed = IncrementalFact.latestPerKey(IncrementalFact.changedRows(input, fact))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -115,7 +117,7 @@ public final class FactLoader {
       details.put("mode", append ? "merge_append" : "merge_snapshot");
       details.put("rows_in_batch", Long.toString(inputRows));
       if (!append) {
-        long missing = IncrementalFact.missingFromSnapshot(fact, candidates).count();
+        long missing = IncrementalFact.missingFromSnapshot(fact, input).count();
         details.put("keys_missing_from_snapshot", Long.toString(missing));
         if (missing > 0) {
           LOG.warn("{} fact keys are absent from this snapshot: kept (a --full-refresh removes them)", missing);
@@ -157,6 +159,7 @@ public final class FactLoader {
       ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), inputRows, details);
     } finally {
       changed.unpersist();
+      input.unpersist();
     }
   }
 }
