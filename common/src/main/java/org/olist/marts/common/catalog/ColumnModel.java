@@ -5,9 +5,12 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.olist.marts.common.OlistException;
 
-/** One column of a catalog table: its contract (name, type, nullability) and, for staging, its source. */
+/**
+ * One column of a catalog table: its contract (name, type, nullability), for staging its source, and whether
+ * it is a run stamp (when/which run wrote the row: differs between two runs over the same input).
+ */
 public record ColumnModel(String name, DataType type, boolean nullable, String description,
-                          String sourceColumn, String normalize) {
+                          String sourceColumn, String normalize, boolean runStamp) {
 
   static ColumnModel from(String table, Config c) {
     String name = c.getString("name");
@@ -23,7 +26,8 @@ public record ColumnModel(String name, DataType type, boolean nullable, String d
         !c.hasPath("nullable") || c.getBoolean("nullable"),
         c.hasPath("description") ? c.getString("description") : "",
         c.hasPath("source") ? c.getString("source") : name,
-        c.hasPath("normalize") ? c.getString("normalize") : "trim");
+        c.hasPath("normalize") ? c.getString("normalize") : "trim",
+        c.hasPath("run-stamp") && c.getBoolean("run-stamp"));
   }
 
   public StructField toField() {

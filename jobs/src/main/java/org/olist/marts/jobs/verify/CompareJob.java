@@ -1,0 +1,114 @@
+package org.olist.marts.jobs.verify;
+
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.catalog.ColumnModel;
+import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.Warehouse;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.OlistJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proves that a run elsewhere (a cluster, an S3 warehouse) built the same tables as a reference run over the
+ * same input: every staging, quarantine, intermediate and mart table of the catalog in {@code --warehouse}
+ * must equal its twin in {@code --expected DIR}, row for row, run stamps aside. Fails naming each table
+ * that differs or is missing; writes nothing.
+ */
+public final class CompareJob extends OlistJob {
+  public static final String NAME = "compare";
+  public static final String EXPECTED_OPTION = "--expected";
+  private static final List<String> LAYERS = List.of(Warehouse.STAGING, Warehouse.INTERMEDIATE, Warehouse.MARTS);
+  private static final Logger LOG = LoggerFactory.getLogger(CompareJob.class);
+
+  private final String expectedRoot;
+
+  public CompareJob(String expectedRoot) {
+    this.expectedRoot = expectedRoot;
+  }
+
+  public static void main(String[] args) {
+    String expected = null;
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(EXPECTED_OPTION)) {
+        expected = args[i + 1];
+      }
+    }
+    if (expected == null) {
+      System.err.println("ERROR " + NAME + ": Cannot compare: " + EXPECTED_OPTION + " DIR (the reference warehouse) is required");
+      System.exit(2);
+    }
+    System.exit(JobMain.execute(new CompareJob(expected), args, Set.of(EXPECTED_OPTION)));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  protected boolean audited() {
+    return false;
+  }
+
+  /** Relative table path → the catalog model that gives its run stamps. */
+  static Map<String, TableModel> comparedTables(ModelCatalog catalog) {
+    Map<String, TableModel> out = new LinkedHashMap<>();
+    TableModel quarantine = catalog.table("quarantine_rows");
+    for (String layer : LAYERS) {
+      for (TableModel t : catalog.tablesInLayer(layer)) {
+        out.put(t.relativePath(), t);
+        if (layer.equals(Warehouse.STAGING)) {
+          out.put(Warehouse.QUARANTINE + "/" + t.name(), quarantine);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  protected void execute(JobContext ctx) {
+    Warehouse actual = ctx.warehouse();
+    Warehouse expected = new Warehouse(expectedRoot);
+    List<String> problems = new ArrayList<>();
+    int compared = 0;
+    for (Map.Entry<String, TableModel> e : comparedTables(ModelCatalog.get()).entrySet()) {
+      String actualPath = actual.root() + "/" + e.getKey();
+      String expectedPath = expected.root() + "/" + e.getKey();
+      boolean inActual = DeltaTable.isDeltaTable(ctx.spark(), actualPath);
+      boolean inExpected = DeltaTable.isDeltaTable(ctx.spark(), expectedPath);
+      if (!inActual && !inExpected) {
+        continue;
+      }
+      if (inActual != inExpected) {
+        problems.add(e.getKey() + ": only in " + (inActual ? actual.root() : expected.root()));
+        continue;
+      }
+      List<String> stamps = e.getValue().columns().stream().filter(ColumnModel::runStamp).map(ColumnModel::name)
+          .toList();
+      Optional<String> diff = TableDiff.difference(DeltaTables.read(ctx.spark(), actualPath),
+          DeltaTables.read(ctx.spark(), expectedPath), stamps);
+      compared++;
+      diff.ifPresentOrElse(d -> problems.add(e.getKey() + ": " + d),
+          () -> LOG.info("Compared {}: equal to {}", e.getKey(), expectedPath));
+    }
+    if (compared == 0 && problems.isEmpty()) {
+      throw new OlistException("Cannot compare " + actual.root() + " with " + expected.root() + ": no tables in either");
+    }
+    if (!problems.isEmpty()) {
+      throw new OlistException("Cannot confirm " + actual.root() + " equals " + expected.root() + ": "
+          + String.join("; ", problems));
+    }
+    LOG.info("All {} tables of {} equal those of {}", compared, actual.root(), expected.root());
+  }
+}
