@@ -25,14 +25,18 @@ import org.apache.spark.sql.types.DataTypes;
  * columns, the quality rules and the change-detection hash. Each derivation is its own function.
  */
 public final class OrderItemsJoined {
-  /** Business columns hashed into {@code row_hash}, in a fixed order (changing it changes every hash). */
+  /**
+   * Columns hashed into {@code row_hash}, in a fixed order (changing it changes every hash, so the next load
+   * updates every row once). Whether the product and the seller are known is hashed too: it decides the fact's
+   * foreign key (-1 or the real key) even when an earlier quality rule masks it in the reason.
+   */
   public static final List<String> HASHED_COLUMNS = List.of(
       Columns.ORDER_ID, Columns.ORDER_ITEM_ID, Columns.CUSTOMER_ID, Columns.CUSTOMER_UNIQUE_ID,
       Columns.PRODUCT_ID, Columns.SELLER_ID, Columns.ORDER_STATUS, Columns.PURCHASE_TS, Columns.APPROVED_AT,
       Columns.DELIVERED_CARRIER, Columns.DELIVERED_CUSTOMER, Columns.ESTIMATED_DELIVERY, Columns.SHIPPING_LIMIT,
       Columns.PRICE, Columns.FREIGHT_VALUE, Columns.ORDER_DATE, Columns.ORDER_YEAR_MONTH,
       Columns.ORDER_SEQUENCE_NUMBER, Columns.DELIVERY_TIME_DAYS, Columns.IS_DELAYED, Columns.SOURCE_UPDATED_AT,
-      Columns.IS_VERIFIED, Columns.QUALITY_ISSUE_REASON);
+      Columns.IS_VERIFIED, Columns.QUALITY_ISSUE_REASON, QualityRules.PRODUCT_KNOWN, QualityRules.SELLER_KNOWN);
 
   private static final String NULL_MARK = "\u0000";
   private static final String SEPARATOR = "\u0001";

@@ -127,6 +127,20 @@ class OrderItemsJoinedTest {
   }
 
   @Test
+  void aSellerThatAppearsChangesTheHashEvenWhenAnEarlierRuleKeepsTheReason() {
+    Dataset<Row> orders = Frames.table("stg_orders",
+        order("o1", "c1", "approved", "2018-01-01 10:00:00", "2018-01-01 11:00:00", null, null, null));
+    Dataset<Row> items = Frames.table("stg_order_items", item("o1", 1, "prod1", "sel2", "0.00"));
+    Dataset<Row> moreSellers = SELLERS.union(Frames.table("stg_sellers", new Object[] {"sel2", "20000", "rio", "RJ"}));
+    Row unknown = build(orders, items).get("o1#1");
+    Row known = OrderItemsJoined.build(items, orders, CUSTOMERS, PRODUCTS, moreSellers).first();
+    assertEquals(QualityRules.ZERO_PRICE, unknown.getAs(Columns.QUALITY_ISSUE_REASON));
+    assertEquals(QualityRules.ZERO_PRICE, known.getAs(Columns.QUALITY_ISSUE_REASON));
+    assertNotEquals((String) unknown.getAs(Columns.ROW_HASH), (String) known.getAs(Columns.ROW_HASH),
+        "the fact's seller_sk moves from -1 to the seller, so the row must be seen as changed");
+  }
+
+  @Test
   void matchesItsContractNamesAndTypes() {
     Dataset<Row> orders = Frames.table("stg_orders",
         order("o1", "c1", "delivered", "2018-01-01 10:00:00", null, null, null, null));
