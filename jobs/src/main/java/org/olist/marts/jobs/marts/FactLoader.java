@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -41,16 +42,20 @@ public final class FactLoader {
     this.path = ctx.warehouse().path(model);
   }
 
-  /** Loads the candidate rows (the fact as the current input defines it). */
-  public void load(Dataset<Row> candidates) {
+  /**
+   * Loads the fact from the intermediate order lines; {@code toFact} turns lines into fact rows (the dimension
+   * lookups). A MERGE finds the new and changed lines first (a fact row is a function of its line, whose
+   * {@code row_hash} it keeps), so only those go through the lookups.
+   */
+  public void load(Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
     SparkSession spark = ctx.spark();
-    Dataset<Row> conformed = ctx.conform(model, candidates);
     if (ctx.config().fullRefresh() || !DeltaTables.exists(spark, path)) {
-      rebuild(conformed);
+      rebuild(ctx.conform(model, toFact.apply(lines)));
     } else if (ctx.config().backfillFrom().isPresent()) {
-      backfill(conformed, ctx.config().backfillFrom().get(), ctx.config().backfillTo().orElseThrow());
+      backfill(ctx.conform(model, toFact.apply(lines)), ctx.config().backfillFrom().get(),
+          ctx.config().backfillTo().orElseThrow());
     } else {
-      merge(conformed);
+      merge(lines, toFact);
     }
   }
 
@@ -96,23 +101,27 @@ public final class FactLoader {
     }
   }
 
-  private void merge(Dataset<Row> candidates) {
+  private void merge(Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
     SparkSession spark = ctx.spark();
     Instant start = Instant.now();
+    Phases phases = new Phases();
     Timestamp mark = HighWaterMark.read(spark, path);
     boolean append = "append".equals(ctx.config().incrementalMode());
-    // the candidates are computed once: the change detection, the counts and the MERGE all read them
-    Dataset<Row> input = (append
-        ? IncrementalFact.appendWindow(candidates, mark, ctx.config().lookbackDays()) : candidates)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> input = (append ? IncrementalFact.appendWindow(lines, mark, ctx.config().lookbackDays()) : lines)
+        .withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
     Dataset<Row> fact = DeltaTables.read(spark, path);
+    // only the new and changed lines are looked up, each computed once: the MERGE source is small
     Dataset<Row> changed = IncrementalFact.latestPerKey(IncrementalFact.changedRows(input, fact))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> source = ctx.conform(model, toFact.apply(changed.drop(IncrementalFact.CURRENT_MONTH)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long inputRows = input.count();
       long changedRows = changed.count();
-      List<String> partitions = IncrementalFact.touchedPartitions(changed, fact).as(Encoders.STRING())
-          .collectAsList().stream().sorted().toList();
+      phases.mark("change_detection");
+      List<String> partitions = IncrementalFact.touchedPartitions(changed).as(Encoders.STRING()).collectAsList()
+          .stream().sorted().toList();
+      phases.mark("partitions");
+      long inputRows = input.count();
       Map<String, String> details = new LinkedHashMap<>();
       details.put("mode", append ? "merge_append" : "merge_snapshot");
       details.put("rows_in_batch", Long.toString(inputRows));
@@ -123,6 +132,7 @@ public final class FactLoader {
           LOG.warn("{} fact keys are absent from this snapshot: kept (a --full-refresh removes them)", missing);
         }
       }
+      phases.mark("counts");
       if (changedRows == 0) {
         details.put("rows_inserted", "0");
         details.put("rows_updated", "0");
@@ -131,22 +141,25 @@ public final class FactLoader {
         details.put("files_removed", "0");
         details.put("partitions_touched", "");
         details.put("high_water_mark", String.valueOf(mark));
+        details.put("phase_ms", phases.toString());
         ctx.recordWrite(model.relativePath(), start, 0, DeltaTables.version(spark, path), inputRows, details);
         LOG.info("No new or changed fact rows: nothing merged, no file written");
         return;
       }
-      Timestamp newMark = later(mark, maxUpdatedAt(changed));
+      Timestamp newMark = later(mark, maxUpdatedAt(source));
       spark.conf().set(USER_METADATA_CONF, HighWaterMark.metadata(newMark, ctx.runId()));
       try {
         DeltaTable.forPath(spark, path).as("t")
-            .merge(changed.as("s"), IncrementalFact.mergeCondition(partitions))
+            .merge(source.as("s"), IncrementalFact.mergeCondition(partitions))
             .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
             .whenNotMatched().insertAll()
             .execute();
       } finally {
         spark.conf().unset(USER_METADATA_CONF);
       }
+      phases.mark("merge");
       DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path);
+      phases.mark("commit_metrics");
       long inserted = commit.metric("numTargetRowsInserted");
       long updated = commit.metric("numTargetRowsUpdated");
       details.put("rows_inserted", Long.toString(inserted));
@@ -156,10 +169,30 @@ public final class FactLoader {
       details.put("files_removed", Long.toString(commit.metric("numTargetFilesRemoved")));
       details.put("partitions_touched", String.join(",", partitions));
       details.put("high_water_mark", String.valueOf(newMark));
+      details.put("phase_ms", phases.toString());
       ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), inputRows, details);
     } finally {
+      source.unpersist();
       changed.unpersist();
-      input.unpersist();
+    }
+  }
+
+  /** Where an incremental load spends its time (recorded with the load: the first place to look when it slows). */
+  private static final class Phases {
+    private final Map<String, Long> millis = new LinkedHashMap<>();
+    private long last = System.nanoTime();
+
+    void mark(String phase) {
+      long now = System.nanoTime();
+      millis.put(phase, (now - last) / 1_000_000);
+      last = now;
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder b = new StringBuilder();
+      millis.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
+      return b.toString();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.spark.Keys;
@@ -24,6 +25,11 @@ public final class FactOrderItems {
   private FactOrderItems() {
   }
 
+  /** The fact's key from the order line's natural key: the same before and after the dimension lookups. */
+  public static Column orderItemSk() {
+    return SurrogateKeys.of(Columns.ORDER_ID, Columns.ORDER_ITEM_ID);
+  }
+
   public static Dataset<Row> build(Dataset<Row> lines, Dataset<Row> dimCustomers, Dataset<Row> dimProducts,
                                    Dataset<Row> dimSellers, Timestamp loadedAt) {
     Dataset<Row> customers = dimCustomers.filter(col(Dimensions.CUSTOMER_SK).notEqual(SurrogateKeys.UNKNOWN))
@@ -37,7 +43,7 @@ public final class FactOrderItems {
         .join(broadcast(products), Keys.of(Columns.PRODUCT_ID), "left")
         .join(broadcast(sellers), Keys.of(Columns.SELLER_ID), "left");
     return joined.select(
-        SurrogateKeys.of(Columns.ORDER_ID, Columns.ORDER_ITEM_ID).alias(ORDER_ITEM_SK),
+        orderItemSk().alias(ORDER_ITEM_SK),
         col(Columns.ORDER_ID),
         col(Columns.ORDER_ITEM_ID),
         SurrogateKeys.orUnknown(col(Dimensions.CUSTOMER_SK)).alias(Dimensions.CUSTOMER_SK),

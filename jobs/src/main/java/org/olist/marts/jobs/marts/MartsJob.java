@@ -73,11 +73,9 @@ public final class MartsJob extends OlistJob {
     if (writeDimDate) {
       marts.put(DIM_DATE, DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd()));
     }
-    Dataset<Row> fact = FactOrderItems.build(ctx.read(IntermediateJob.ORDER_ITEMS_JOINED), customers, products,
-        sellers, loadedAt);
-
+    Dataset<Row> lines = ctx.read(IntermediateJob.ORDER_ITEMS_JOINED);
     marts.forEach((table, df) -> ctx.conform(ctx.table(table), df));
-    ctx.conform(ctx.table(FCT_ORDER_ITEMS), fact);
+    ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, customers, products, sellers, loadedAt));
     boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
     marts.forEach((table, df) -> {
       if (append && KEYS.containsKey(table) && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)))) {
@@ -89,6 +87,11 @@ public final class MartsJob extends OlistJob {
     if (!writeDimDate) {
       ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
     }
-    new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(fact);
+    // the fact looks its keys up in the dimensions as written (complete also after an append-mode upsert)
+    Dataset<Row> dimCustomers = ctx.read(DIM_CUSTOMERS);
+    Dataset<Row> dimProducts = ctx.read(DIM_PRODUCTS);
+    Dataset<Row> dimSellers = ctx.read(DIM_SELLERS);
+    new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
+        l -> FactOrderItems.build(l, dimCustomers, dimProducts, dimSellers, loadedAt));
   }
 }

@@ -58,8 +58,11 @@ class IncrementalFactTest {
   void aRowMovingMonthTouchesBothPartitions() {
     Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2017-05", ts("2017-05-01 00:00:00"), "a"},
         new Object[] {2L, "2017-06", ts("2017-06-01 00:00:00"), "b"});
-    Dataset<Row> changed = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a2"});
-    assertEquals(List.of("2017-05", "2018-01"), IncrementalFact.touchedPartitions(changed, fact)
+    Dataset<Row> candidates = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a2"},
+        new Object[] {2L, "2017-06", ts("2017-06-01 00:00:00"), "b"},
+        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"});
+    Dataset<Row> changed = IncrementalFact.changedRows(candidates, fact);
+    assertEquals(List.of("2017-05", "2018-01", "2018-02"), IncrementalFact.touchedPartitions(changed)
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
   }
 

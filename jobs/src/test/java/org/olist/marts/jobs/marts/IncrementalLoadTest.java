@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -173,7 +174,8 @@ class IncrementalLoadTest {
     Dataset<Row> older = current.filter("order_item_sk = " + key).withColumn("row_hash", functions.lit("hash-older"));
     Dataset<Row> batch = newer.unionByName(older).unionByName(current);
     JobContext ctx = new JobContext(TestSpark.spark(), config(last, incremental, "dupes", Map.of()), "marts");
-    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch);
+    // the batch is already fact-shaped: the lookups are the identity
+    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch, UnaryOperator.identity());
     Row after = fact(incremental).filter("order_item_sk = " + key).first();
     assertEquals("canceled", after.getAs("order_status"));
     assertEquals("hash-newer", after.getAs("row_hash"));
