@@ -7,6 +7,7 @@
 #   scripts/cluster-test.sh [--scale SF] [--work DIR] [--no-kill]
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
+source "$OLIST_ROOT/scripts/lib/e2e.sh"
 source "$OLIST_ROOT/scripts/lib/standalone.sh"
 
 scale=0.01
@@ -24,27 +25,15 @@ done
 case "$work" in /*) ;; *) work="$PWD/$work" ;; esac
 
 pipeline_pid=""
-cleanup() {
+e2e_cleanup() {
   [[ -n "$pipeline_pid" ]] && kill -TERM "$pipeline_pid" 2>/dev/null && pkill -TERM -f "run-id cluster-test-$$" 2>/dev/null
   standalone_stop
 }
-trap cleanup EXIT
-trap 'echo "interrupted" >&2; exit 130' INT TERM
-fail() { echo "cluster-test FAILED: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-
-olist_ensure_built || exit 1
-rm -rf "$work"
+e2e_init cluster-test "$work"
 mkdir -p "$work/events"
-export OLIST_LOG_DIR=$work/logs
 
-step "generating SF $scale input"
-"$OLIST_ROOT/scripts/generate-data.sh" --scale "$scale" --seed 11 --out "$work/input" > "$work/generate.log" 2>&1 \
-  || { cat "$work/generate.log" >&2; fail "data generation"; }
-
-step "reference run in local mode"
-"$OLIST_ROOT/scripts/run-pipeline.sh" --input "$work/input" --warehouse "$work/wh-local" --run-id local-ref \
-  || fail "the local-mode reference run"
+e2e_generate "$scale" 11 "$work/input"
+e2e_reference "$work/input"
 
 step "starting a standalone master and 2 workers on 127.0.0.1"
 standalone_start "$work/cluster" 2 1 1536m || fail "the standalone cluster did not start"
@@ -52,7 +41,12 @@ echo "master $STANDALONE_MASTER, UI $STANDALONE_UI"
 
 step "the pipeline on $STANDALONE_MASTER"
 export SPARK_LOCAL_IP=127.0.0.1
-"$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$OLIST_ROOT/conf/cluster.conf" --master "$STANDALONE_MASTER" \
+# conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors)
+cat > "$work/cluster-test.conf" <<CONF
+include file("$OLIST_ROOT/conf/cluster.conf")
+olist.spark.shuffle-partitions = 4
+CONF
+"$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
   --input "$work/input" --warehouse "$work/wh-cluster" --run-id "cluster-test-$$" -- \
   --conf spark.eventLog.enabled=true --conf spark.eventLog.dir="file://$work/events" \
   --conf spark.eventLog.compress=false --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
@@ -62,13 +56,12 @@ pipeline_pid=$!
 
 killed=""
 if [[ $kill_worker == 1 ]]; then
-  # once the second job's application has an executor on worker-2, give it a few seconds of tasks, then kill -9
+  # once the second job (intermediate) has an executor on worker-2, give it some seconds of tasks, then kill -9
   while kill -0 "$pipeline_pid" 2>/dev/null; do
-    if [[ $(find "$work/cluster/worker-2" -mindepth 2 -maxdepth 2 -name stderr 2>/dev/null | wc -l) -ge 1 ]] \
-       && [[ $(find "$work/cluster/worker-2" -mindepth 1 -maxdepth 1 -name 'app-*' | wc -l) -ge 2 ]]; then
-      sleep 5
+    if [[ $(find "$work/cluster/worker-2" -path '*/app-*/*/stderr' 2>/dev/null | wc -l) -ge 2 ]]; then
+      sleep 12
       kill -9 "$(standalone_pid worker-2)" && killed=$(date -u +%H:%M:%S)
-      echo "killed worker-2 (kill -9) at $killed, during: $(grep -a -c succeeded "$work/cluster-run.log") jobs done"
+      echo "killed worker-2 (kill -9) at $killed, after $(grep -a -c succeeded "$work/cluster-run.log") finished jobs"
       break
     fi
     sleep 0.5
@@ -79,37 +72,13 @@ rc=$?
 pipeline_pid=""
 cat "$work/cluster-run.log"
 [[ $rc -eq 0 ]] || fail "the pipeline on the cluster exited $rc"
+[[ $kill_worker == 0 || -n "$killed" ]] || fail "worker-2 was never killed (it got no executor for the second job)"
 
 step "executors seen in the event logs"
-python3 - "$work/events" "$kill_worker" <<'PY' || fail "the event logs do not show the executors expected"
-import json, os, re, sys
-events, kill = sys.argv[1], sys.argv[2] == "1"
-workers, removed, lost_tasks, apps = set(), [], 0, 0
-for name in sorted(os.listdir(events)):
-    apps += 1
-    for line in open(os.path.join(events, name)):
-        e = json.loads(line)
-        kind = e.get("Event")
-        if kind == "SparkListenerExecutorAdded":
-            info = e["Executor Info"]
-            url = info.get("Log Urls", {}).get("stderr", "")
-            m = re.search(r"//([^/]+)/", url)
-            workers.add(m.group(1) if m else info["Host"])
-        elif kind == "SparkListenerExecutorRemoved":
-            removed.append((name, e["Executor ID"], e.get("Removed Reason", "")))
-        elif kind == "SparkListenerTaskEnd" and e.get("Task End Reason", {}).get("Reason") == "ExecutorLostFailure":
-            lost_tasks += 1
-print(f"{apps} applications; executors ran on workers {sorted(workers)}")
-for app, ex, why in removed:
-    print(f"executor {ex} of {app} removed: {why[:160]}")
-print(f"tasks lost with their executor and retried: {lost_tasks}")
-ok = apps >= 6 and len(workers) >= 2 and (not kill or removed)
-sys.exit(0 if ok else 1)
-PY
+expect=()
+[[ -n "$killed" ]] && expect=(--expect-lost)
+python3 "$OLIST_ROOT/scripts/lib/event_log_summary.py" "$work/events" 6 2 "${expect[@]}" \
+  || fail "the event logs do not show six applications with executors on both workers${killed:+ and the lost one}"
 
-step "comparing every table with the local-mode run"
-olist_submit "" org.olist.marts.jobs.verify.CompareJob -- --conf "$OLIST_ROOT/conf/local.conf" \
-  --input "$work/input" --warehouse "$work/wh-cluster" --expected "$work/wh-local" > "$work/compare.log" 2>&1 \
-  || { grep -a -E 'ERROR|Cannot' "$work/compare.log" >&2; fail "tables differ from the local-mode run"; }
-grep -a -E 'All [0-9]+ tables' "$work/compare.log"
+e2e_compare "$work/input" "$work/wh-cluster"
 echo "cluster-test passed"

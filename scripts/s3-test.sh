@@ -7,6 +7,7 @@
 #   scripts/s3-test.sh [--scale SF] [--work DIR]
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
+source "$OLIST_ROOT/scripts/lib/e2e.sh"
 
 S3PROXY_VERSION=2.6.0
 CACHE=${OLIST_CACHE:-$HOME/.cache/olist-marts}
@@ -25,19 +26,12 @@ done
 case "$work" in /*) ;; *) work="$PWD/$work" ;; esac
 
 server_pid=""
-cleanup() {
+e2e_cleanup() {
   if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null; sleep 1; kill -KILL "$server_pid" 2>/dev/null; fi
   return 0
 }
-trap cleanup EXIT
-trap 'echo "interrupted" >&2; exit 130' INT TERM
-fail() { echo "s3-test FAILED: $*" >&2; exit 1; }
-step() { echo "== $*"; }
-
-olist_ensure_built || exit 1
-rm -rf "$work"
+e2e_init s3-test "$work"
 mkdir -p "$work/s3-data/$BUCKET"
-export OLIST_LOG_DIR=$work/logs
 
 if [[ ! -s "$S3PROXY_JAR" ]]; then
   step "fetching org.gaul:s3proxy:$S3PROXY_VERSION with Maven"
@@ -47,7 +41,7 @@ if [[ ! -s "$S3PROXY_JAR" ]]; then
 fi
 
 step "starting S3Proxy on 127.0.0.1 (filesystem backend under $work/s3-data)"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(olist_free_port)
 export AWS_ACCESS_KEY_ID="olist-test-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 export AWS_SECRET_ACCESS_KEY="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 export AWS_REGION=us-east-1
@@ -77,17 +71,11 @@ s3_args=(--conf "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:$port"
   --conf spark.hadoop.fs.s3a.connection.ssl.enabled=false
   --conf spark.hadoop.fs.s3a.aws.credentials.provider=software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider)
 
-step "generating SF $scale input, locally and on s3a://$BUCKET/raw"
-"$OLIST_ROOT/scripts/generate-data.sh" --scale "$scale" --seed 13 --out "$work/input" > "$work/generate.log" 2>&1 \
-  || { cat "$work/generate.log" >&2; fail "data generation"; }
-"$OLIST_ROOT/scripts/generate-data.sh" --scale "$scale" --seed 13 --out "s3a://$BUCKET/raw" -- "${s3_args[@]}" \
-  > "$work/generate-s3.log" 2>&1 || { cat "$work/generate-s3.log" >&2; fail "data generation on s3a://"; }
+e2e_generate "$scale" 13 "$work/input"
+e2e_generate "$scale" 13 "s3a://$BUCKET/raw" "${s3_args[@]}"
 cmp <(cd "$work/input" && cat $(ls)) <(cd "$work/s3-data/$BUCKET/raw" && cat $(ls)) >/dev/null \
   || fail "the input written to S3 differs from the local one"
-
-step "reference run in local mode on the local file system"
-"$OLIST_ROOT/scripts/run-pipeline.sh" --input "$work/input" --warehouse "$work/wh-local" --run-id local-ref \
-  || fail "the local reference run"
+e2e_reference "$work/input"
 
 step "the pipeline with input and warehouse on s3a://$BUCKET"
 "$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$OLIST_ROOT/conf/cluster.conf" --input "s3a://$BUCKET/raw" \
@@ -95,11 +83,7 @@ step "the pipeline with input and warehouse on s3a://$BUCKET"
 [[ -d "$work/s3-data/$BUCKET/warehouse/marts/fct_order_items/_delta_log" ]] \
   || fail "the fact's Delta log is not in the S3 server's storage"
 
-step "comparing every table on s3a:// with the local run"
-olist_submit "" org.olist.marts.jobs.verify.CompareJob "${s3_args[@]}" -- --conf "$OLIST_ROOT/conf/local.conf" \
-  --input "$work/input" --warehouse "s3a://$BUCKET/warehouse" --expected "$work/wh-local" > "$work/compare.log" 2>&1 \
-  || { grep -a -E 'ERROR|Cannot' "$work/compare.log" >&2; fail "tables on S3 differ from the local run"; }
-grep -a -E 'All [0-9]+ tables' "$work/compare.log"
+e2e_compare "$work/input" "s3a://$BUCKET/warehouse" "${s3_args[@]}"
 grep -a -l -r "$AWS_SECRET_ACCESS_KEY" "$OLIST_ROOT" --include='*.conf' --include='*.properties' --exclude-dir=target \
   && fail "the S3 secret leaked into a file of the repository"
 echo "s3-test passed"

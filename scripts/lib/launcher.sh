@@ -65,3 +65,8 @@ olist_submit() {
       "${master_args[@]}" --class "$class" "${spark_args[@]}" "$APP_JAR" "$@"
   fi
 }
+
+# A free TCP port on 127.0.0.1 (for the loopback servers the end-to-end scripts start).
+olist_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

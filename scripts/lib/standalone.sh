@@ -5,10 +5,6 @@
 # Sourced by scripts/cluster-test.sh after lib/launcher.sh; every process it starts is listed in
 # $STANDALONE_DIR/pids so that standalone_stop can end them all.
 
-standalone_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 # standalone_spark_home DIR: builds DIR/jars and DIR/RELEASE from the project's classpath.
 standalone_spark_home() {
   local home=$1 jar
@@ -28,8 +24,8 @@ standalone_start() {
   : > "$STANDALONE_DIR/pids"
   standalone_spark_home "$home"
   local master_port ui_port java
-  master_port=$(standalone_free_port)
-  ui_port=$(standalone_free_port)
+  master_port=$(olist_free_port)
+  ui_port=$(olist_free_port)
   java=$(olist_java)
   SPARK_HOME=$home SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 \
     "$java" "${JAVA_OPENS[@]}" -Xmx512m -cp "$home/jars/*" org.apache.spark.deploy.master.Master \
@@ -42,7 +38,7 @@ standalone_start() {
     mkdir -p "$STANDALONE_DIR/worker-$i"
     SPARK_HOME=$home SPARK_LOCAL_IP=127.0.0.1 SPARK_SCALA_VERSION=2.13 SPARK_WORKER_DIR="$STANDALONE_DIR/worker-$i" \
       "$java" "${JAVA_OPENS[@]}" -Xmx512m -cp "$home/jars/*" org.apache.spark.deploy.worker.Worker \
-      --host 127.0.0.1 --webui-port "$(standalone_free_port)" --cores "$cores" --memory "$memory" \
+      --host 127.0.0.1 --webui-port "$(olist_free_port)" --cores "$cores" --memory "$memory" \
       --work-dir "$STANDALONE_DIR/worker-$i" "$STANDALONE_MASTER" \
       > "$STANDALONE_DIR/logs/worker-$i.log" 2>&1 &
     echo "$! worker-$i" >> "$STANDALONE_DIR/pids"

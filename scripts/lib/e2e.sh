@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Shared by the end-to-end scripts (cluster-test.sh, s3-test.sh): the same generated input run once in local
+# mode as the reference, and every table of the run under test compared with it (CompareJob).
+# Source after lib/launcher.sh; call e2e_init NAME WORK first. The caller defines e2e_cleanup (called on exit).
+
+e2e_init() {
+  E2E_NAME=$1
+  E2E_WORK=$2
+  trap 'e2e_cleanup' EXIT
+  trap 'echo "interrupted" >&2; exit 130' INT TERM
+  olist_ensure_built || exit 1
+  rm -rf "$E2E_WORK"
+  mkdir -p "$E2E_WORK"
+  export OLIST_LOG_DIR=$E2E_WORK/logs
+}
+
+fail() { echo "$E2E_NAME FAILED: $*" >&2; exit 1; }
+step() { echo "== $*"; }
+
+# e2e_generate SCALE SEED OUT [spark-submit args...]
+e2e_generate() {
+  local scale=$1 seed=$2 out=$3 log
+  shift 3
+  log="$E2E_WORK/generate-$(basename "$out").log"
+  step "generating SF $scale input into $out"
+  "$OLIST_ROOT/scripts/generate-data.sh" --scale "$scale" --seed "$seed" --out "$out" -- "$@" > "$log" 2>&1 \
+    || { cat "$log" >&2; fail "data generation into $out"; }
+}
+
+# e2e_reference INPUT: the local-mode run every table is compared with, in $E2E_WORK/wh-local.
+e2e_reference() {
+  step "reference run in local mode"
+  "$OLIST_ROOT/scripts/run-pipeline.sh" --input "$1" --warehouse "$E2E_WORK/wh-local" --run-id local-ref \
+    || fail "the local-mode reference run"
+}
+
+# e2e_compare INPUT WAREHOUSE [spark-submit args...]: every table of WAREHOUSE equals the reference's.
+e2e_compare() {
+  local input=$1 warehouse=$2
+  shift 2
+  step "comparing every table of $warehouse with the local-mode run"
+  olist_submit "" org.olist.marts.jobs.verify.CompareJob "$@" -- --conf "$OLIST_ROOT/conf/local.conf" \
+    --input "$input" --warehouse "$warehouse" --expected "$E2E_WORK/wh-local" > "$E2E_WORK/compare.log" 2>&1 \
+    || { grep -a -E 'ERROR|Cannot' "$E2E_WORK/compare.log" >&2; fail "tables of $warehouse differ from the local-mode run"; }
+  grep -a -E 'All [0-9]+ tables' "$E2E_WORK/compare.log"
+}
