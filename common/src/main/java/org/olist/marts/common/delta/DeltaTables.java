@@ -62,7 +62,8 @@ public final class DeltaTables {
 
   private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
                              boolean replace) {
-    DeltaTableBuilder builder = replace ? DeltaTable.createOrReplace(spark) : DeltaTable.createIfNotExists(spark);
+    // replace, not createOrReplace: the latter refuses a path-based table whose partitioning differs
+    DeltaTableBuilder builder = replace ? DeltaTable.replace(spark) : DeltaTable.createIfNotExists(spark);
     builder.location(path).addColumns(schema).partitionedBy(partitionBy.toArray(String[]::new)).execute();
   }
 

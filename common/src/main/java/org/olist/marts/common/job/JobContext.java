@@ -104,7 +104,12 @@ public final class JobContext {
   /** As above, with Delta writer options ({@code replaceWhere}, {@code userMetadata}). */
   public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
                                Map<String, String> details, Map<String, String> writeOptions) {
-    Instant start = Instant.now();
+    return overwrite(Instant.now(), model, path, df, rowsIn, details, writeOptions);
+  }
+
+  /** As above, timed from {@code start}: when the step began computing what it writes. */
+  public TableResult overwrite(Instant start, TableModel model, String path, Dataset<Row> df, Long rowsIn,
+                               Map<String, String> details, Map<String, String> writeOptions) {
     Dataset<Row> conformed = conform(model, df);
     DeltaTables.Commit commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(),
         writeOptions);

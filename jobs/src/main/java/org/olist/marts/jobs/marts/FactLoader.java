@@ -1,5 +1,6 @@
 package org.olist.marts.jobs.marts;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 
@@ -11,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class FactLoader {
   public static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String MATERIALIZE_SOURCE_CONF = "spark.databricks.delta.merge.materializeSource";
+  /** Up to this many keys to write, the lines behind them are found by a broadcast semi-join (no shuffle). */
+  public static final long BROADCAST_KEYS_MAX = 500_000L;
+  private static final String ROWS = "rows";
   private static final Logger LOG = LoggerFactory.getLogger(FactLoader.class);
 
   private final JobContext ctx;
@@ -45,17 +52,19 @@ public final class FactLoader {
   /**
    * Loads the fact from the intermediate order lines; {@code toFact} turns lines into fact rows (the dimension
    * lookups). A MERGE finds the new and changed lines first (a fact row is a function of its line, whose
-   * {@code row_hash} it keeps), so only those go through the lookups.
+   * {@code row_hash} it keeps), so only those go through the lookups. Every mode is timed from here: the step
+   * includes computing what it writes.
    */
   public void load(Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
+    Instant start = Instant.now();
     SparkSession spark = ctx.spark();
     if (ctx.config().fullRefresh() || !DeltaTables.exists(spark, path)) {
-      rebuild(ctx.conform(model, toFact.apply(lines)));
+      rebuild(start, ctx.conform(model, toFact.apply(lines)));
     } else if (ctx.config().backfillFrom().isPresent()) {
-      backfill(ctx.conform(model, toFact.apply(lines)), ctx.config().backfillFrom().get(),
+      backfill(start, ctx.conform(model, toFact.apply(lines)), ctx.config().backfillFrom().get(),
           ctx.config().backfillTo().orElseThrow());
     } else {
-      merge(lines, toFact);
+      merge(start, lines, toFact);
     }
   }
 
@@ -68,21 +77,21 @@ public final class FactLoader {
     return a == null ? b : b == null ? a : (a.after(b) ? a : b);
   }
 
-  private void rebuild(Dataset<Row> rows) {
+  private void rebuild(Instant start, Dataset<Row> rows) {
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Timestamp mark = maxUpdatedAt(cached);
       Map<String, String> details = new LinkedHashMap<>();
       details.put("mode", ctx.config().fullRefresh() ? "full_refresh" : "initial_load");
       details.put("high_water_mark", String.valueOf(mark));
-      ctx.overwrite(model, path, cached, null, details,
+      ctx.overwrite(start, model, path, cached, null, details,
           Map.of("userMetadata", HighWaterMark.metadata(mark, ctx.runId())));
     } finally {
       cached.unpersist();
     }
   }
 
-  private void backfill(Dataset<Row> rows, LocalDate from, LocalDate to) {
+  private void backfill(Instant start, Dataset<Row> rows, LocalDate from, LocalDate to) {
     String predicate = Columns.ORDER_DATE + " >= '" + from + "' AND " + Columns.ORDER_DATE + " <= '" + to + "'";
     Dataset<Row> window = rows.filter(predicate).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -94,86 +103,143 @@ public final class FactLoader {
       details.put("from", from.toString());
       details.put("to", to.toString());
       details.put("partitions_touched", String.join(",", partitions.stream().sorted().toList()));
-      ctx.overwrite(model, path, window, null, details, Map.of("replaceWhere", predicate,
+      ctx.overwrite(start, model, path, window, null, details, Map.of("replaceWhere", predicate,
           "userMetadata", HighWaterMark.metadata(later(mark, maxUpdatedAt(window)), ctx.runId())));
     } finally {
       window.unpersist();
     }
   }
 
-  private void merge(Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
+  /**
+   * The MERGE of SPEC §4. A snapshot is first compared month by month (a fingerprint of each month on both
+   * sides, two narrow scans); only the months that differ are compared key by key, with counts observed on the
+   * way. The keys to write are kept as a local checkpoint, and so is the MERGE source: neither re-runs the
+   * comparison nor refers to the fact, which the MERGE would otherwise make Spark re-plan after the commit.
+   */
+  private void merge(Instant start, Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
     SparkSession spark = ctx.spark();
-    Instant start = Instant.now();
     Phases phases = new Phases();
     Timestamp mark = HighWaterMark.read(spark, path);
     boolean append = "append".equals(ctx.config().incrementalMode());
-    Dataset<Row> input = (append ? IncrementalFact.appendWindow(lines, mark, ctx.config().lookbackDays()) : lines)
+    Dataset<Row> batch = (append ? IncrementalFact.appendWindow(lines, mark, ctx.config().lookbackDays()) : lines)
         .withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
     Dataset<Row> fact = DeltaTables.read(spark, path);
-    // only the new and changed lines are looked up, each computed once: the MERGE source is small
-    Dataset<Row> changed = IncrementalFact.latestPerKey(IncrementalFact.changedRows(input, fact))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> source = ctx.conform(model, toFact.apply(changed.drop(IncrementalFact.CURRENT_MONTH)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long changedRows = changed.count();
-      phases.mark("change_detection");
-      List<String> partitions = IncrementalFact.touchedPartitions(changed).as(Encoders.STRING()).collectAsList()
-          .stream().sorted().toList();
-      phases.mark("partitions");
-      long inputRows = input.count();
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("mode", append ? "merge_append" : "merge_snapshot");
-      details.put("rows_in_batch", Long.toString(inputRows));
-      if (!append) {
-        long missing = IncrementalFact.missingFromSnapshot(fact, input).count();
-        details.put("keys_missing_from_snapshot", Long.toString(missing));
-        if (missing > 0) {
-          LOG.warn("{} fact keys are absent from this snapshot: kept (a --full-refresh removes them)", missing);
-        }
-      }
-      phases.mark("counts");
-      if (changedRows == 0) {
-        details.put("rows_inserted", "0");
-        details.put("rows_updated", "0");
-        details.put("rows_unchanged", Long.toString(inputRows));
-        details.put("files_added", "0");
-        details.put("files_removed", "0");
-        details.put("partitions_touched", "");
-        details.put("high_water_mark", String.valueOf(mark));
-        details.put("phase_ms", phases.toString());
-        ctx.recordWrite(model.relativePath(), start, 0, DeltaTables.version(spark, path), inputRows, details);
-        LOG.info("No new or changed fact rows: nothing merged, no file written");
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("mode", append ? "merge_append" : "merge_snapshot");
+    long inputRows = -1;
+    long unchangedMonthsRows = 0;
+    if (!append) {
+      List<Row> months = IncrementalFact.compareMonths(IncrementalFact.monthPrints(IncrementalFact.keys(batch)),
+          IncrementalFact.monthPrints(fact)).collectAsList();
+      inputRows = months.stream().mapToLong(r -> r.getAs(IncrementalFact.BATCH_ROWS)).sum();
+      List<String> differing = months.stream().filter(r -> r.<Boolean>getAs(IncrementalFact.DIFFERS))
+          .map(r -> r.<String>getAs(Columns.ORDER_YEAR_MONTH)).sorted().toList();
+      unchangedMonthsRows = months.stream().filter(r -> !r.<Boolean>getAs(IncrementalFact.DIFFERS))
+          .mapToLong(r -> r.getAs(IncrementalFact.BATCH_ROWS)).sum();
+      details.put("months_compared_by_key", String.join(",", differing));
+      phases.mark("month_prints");
+      if (differing.isEmpty()) {
+        details.put("keys_new", "0");
+        details.put("keys_changed", "0");
+        details.put("rows_unchanged", Long.toString(unchangedMonthsRows));
+        details.put("keys_missing_from_snapshot", "0");
+        recordNoChange(start, inputRows, mark, details, phases);
         return;
       }
-      Timestamp newMark = later(mark, maxUpdatedAt(source));
-      spark.conf().set(USER_METADATA_CONF, HighWaterMark.metadata(newMark, ctx.runId()));
-      try {
-        DeltaTable.forPath(spark, path).as("t")
-            .merge(source.as("s"), IncrementalFact.mergeCondition(partitions))
-            .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
-            .whenNotMatched().insertAll()
-            .execute();
-      } finally {
-        spark.conf().unset(USER_METADATA_CONF);
+      Column inDiffering = col(Columns.ORDER_YEAR_MONTH).isin(differing.toArray());
+      batch = batch.filter(inDiffering);
+      fact = fact.filter(inDiffering);
+    }
+    Observation batchRows = new Observation("fct_order_items batch");
+    Observation changeCounts = new Observation("fct_order_items changes");
+    Dataset<Row> keys = IncrementalFact.keys(batch).observe(batchRows, IncrementalFact.rowCount(ROWS));
+    Dataset<Row> compared = IncrementalFact.compare(IncrementalFact.latestPerKey(keys), fact, !append);
+    Dataset<Row> changes = IncrementalFact.observeChanges(compared, changeCounts)
+        .filter(IncrementalFact.toWrite())
+        .localCheckpoint(true);
+    Map<String, Object> counts = observed(changeCounts);
+    if (append) {
+      inputRows = (Long) observed(batchRows).get(ROWS);
+    }
+    long toWrite = (Long) counts.get(IncrementalFact.NEW) + (Long) counts.get(IncrementalFact.CHANGED);
+    phases.mark("change_detection");
+    details.put("rows_in_batch", Long.toString(inputRows));
+    details.put("keys_new", counts.get(IncrementalFact.NEW).toString());
+    details.put("keys_changed", counts.get(IncrementalFact.CHANGED).toString());
+    details.put("rows_unchanged", Long.toString((Long) counts.get(IncrementalFact.UNCHANGED) + unchangedMonthsRows));
+    if (!append) {
+      long missing = (Long) counts.get(IncrementalFact.MISSING);
+      details.put("keys_missing_from_snapshot", Long.toString(missing));
+      if (missing > 0) {
+        LOG.warn("{} fact keys are absent from this snapshot: kept (a --full-refresh removes them)", missing);
       }
-      phases.mark("merge");
-      DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path);
-      phases.mark("commit_metrics");
-      long inserted = commit.metric("numTargetRowsInserted");
-      long updated = commit.metric("numTargetRowsUpdated");
-      details.put("rows_inserted", Long.toString(inserted));
-      details.put("rows_updated", Long.toString(updated));
-      details.put("rows_unchanged", Long.toString(inputRows - inserted - updated));
-      details.put("files_added", Long.toString(commit.metric("numTargetFilesAdded")));
-      details.put("files_removed", Long.toString(commit.metric("numTargetFilesRemoved")));
-      details.put("partitions_touched", String.join(",", partitions));
-      details.put("high_water_mark", String.valueOf(newMark));
-      details.put("phase_ms", phases.toString());
-      ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), inputRows, details);
+    }
+    if (toWrite == 0) {
+      recordNoChange(start, inputRows, mark, details, phases);
+      return;
+    }
+    List<String> partitions = strings(counts.get(IncrementalFact.TOUCHED_PARTITIONS));
+    Dataset<Row> keysToWrite = toWrite <= BROADCAST_KEYS_MAX ? broadcast(changes) : changes;
+    // only the new and changed lines go through the lookups
+    Observation latest = new Observation("fct_order_items source");
+    Dataset<Row> source = ctx.conform(model, toFact.apply(IncrementalFact.linesToWrite(batch, keysToWrite)))
+        .observe(latest, max(col(Columns.SOURCE_UPDATED_AT)).as(Columns.SOURCE_UPDATED_AT))
+        .localCheckpoint(true);
+    Timestamp newMark = later(mark, (Timestamp) observed(latest).get(Columns.SOURCE_UPDATED_AT));
+    phases.mark("lookups");
+    spark.conf().set(USER_METADATA_CONF, HighWaterMark.metadata(newMark, ctx.runId()));
+    // the source is a checkpoint already: Delta need not copy it again
+    spark.conf().set(MATERIALIZE_SOURCE_CONF, "none");
+    try {
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(source.as("s"), IncrementalFact.mergeCondition(partitions))
+          .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
+          .whenNotMatched().insertAll()
+          .execute();
     } finally {
-      source.unpersist();
-      changed.unpersist();
+      spark.conf().unset(USER_METADATA_CONF);
+      spark.conf().unset(MATERIALIZE_SOURCE_CONF);
+    }
+    phases.mark("merge");
+    DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path);
+    phases.mark("commit_metrics");
+    long inserted = commit.metric("numTargetRowsInserted");
+    long updated = commit.metric("numTargetRowsUpdated");
+    details.put("rows_inserted", Long.toString(inserted));
+    details.put("rows_updated", Long.toString(updated));
+    details.put("files_added", Long.toString(commit.metric("numTargetFilesAdded")));
+    details.put("files_removed", Long.toString(commit.metric("numTargetFilesRemoved")));
+    details.put("partitions_touched", String.join(",", partitions));
+    details.put("high_water_mark", String.valueOf(newMark));
+    details.put("phase_ms", phases.toString());
+    ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), inputRows, details);
+  }
+
+  private void recordNoChange(Instant start, long inputRows, Timestamp mark, Map<String, String> details,
+                              Phases phases) {
+    details.put("rows_in_batch", Long.toString(inputRows));
+    details.put("rows_inserted", "0");
+    details.put("rows_updated", "0");
+    details.put("files_added", "0");
+    details.put("files_removed", "0");
+    details.put("partitions_touched", "");
+    details.put("high_water_mark", String.valueOf(mark));
+    details.put("phase_ms", phases.toString());
+    ctx.recordWrite(model.relativePath(), start, 0, DeltaTables.version(ctx.spark(), path), inputRows, details);
+    LOG.info("No new or changed fact rows: nothing merged, no file written");
+  }
+
+  private static List<String> strings(Object observedArray) {
+    return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) observedArray).stream()
+        .map(String::valueOf).toList();
+  }
+
+  private static Map<String, Object> observed(Observation observation) {
+    try {
+      return observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Cannot read the " + observation.name() + " counts: interrupted", e);
     }
   }
 

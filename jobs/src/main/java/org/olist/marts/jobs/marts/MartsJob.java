@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
@@ -60,38 +61,48 @@ public final class MartsJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
+    boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
+    // a replaced dimension is kept in memory while it is written, so that the fact's lookups read no table;
+    // an upserted one is read back (the batch holds only part of it)
     Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-    Dataset<Row> customers = Dimensions.customers(ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED),
-        ctx.table(DIM_CUSTOMERS));
-    Dataset<Row> products = Dimensions.products(ctx.read(IntermediateJob.PRODUCTS_ENRICHED), ctx.table(DIM_PRODUCTS));
-    Dataset<Row> sellers = Dimensions.sellers(ctx.read("stg_sellers"), ctx.table(DIM_SELLERS));
-    marts.put(DIM_CUSTOMERS, customers);
-    marts.put(DIM_PRODUCTS, products);
-    marts.put(DIM_SELLERS, sellers);
+    marts.put(DIM_CUSTOMERS, Dimensions.customers(ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED),
+        ctx.table(DIM_CUSTOMERS)));
+    marts.put(DIM_PRODUCTS, Dimensions.products(ctx.read(IntermediateJob.PRODUCTS_ENRICHED),
+        ctx.table(DIM_PRODUCTS)));
+    marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read("stg_sellers"), ctx.table(DIM_SELLERS)));
+    marts.replaceAll((table, df) -> ctx.conform(ctx.table(table), df));
     String dimDatePath = ctx.warehouse().path(ctx.table(DIM_DATE));
     boolean writeDimDate = ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), dimDatePath);
     if (writeDimDate) {
-      marts.put(DIM_DATE, DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd()));
+      marts.put(DIM_DATE, ctx.conform(ctx.table(DIM_DATE),
+          DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
     Dataset<Row> lines = ctx.read(IntermediateJob.ORDER_ITEMS_JOINED);
-    marts.forEach((table, df) -> ctx.conform(ctx.table(table), df));
-    ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, customers, products, sellers, loadedAt));
-    boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
-    marts.forEach((table, df) -> {
-      if (append && KEYS.containsKey(table) && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)))) {
-        upsert(ctx, table, df, KEYS.get(table));
-      } else {
-        ctx.publish(table, df);
+    ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
+        marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt));
+    Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
+    try {
+      marts.forEach((table, df) -> {
+        boolean exists = DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)));
+        if (append && KEYS.containsKey(table) && exists) {
+          upsert(ctx, table, df, KEYS.get(table));
+          lookups.put(table, ctx.read(table));
+        } else {
+          Dataset<Row> cached = KEYS.containsKey(table) ? df.persist(StorageLevel.MEMORY_AND_DISK()) : df;
+          if (KEYS.containsKey(table)) {
+            lookups.put(table, cached);
+          }
+          ctx.publish(table, cached);
+        }
+      });
+      if (!writeDimDate) {
+        ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
-    });
-    if (!writeDimDate) {
-      ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
+      new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
+          l -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
+              lookups.get(DIM_SELLERS), loadedAt));
+    } finally {
+      marts.values().forEach(Dataset::unpersist);
     }
-    // the fact looks its keys up in the dimensions as written (complete also after an append-mode upsert)
-    Dataset<Row> dimCustomers = ctx.read(DIM_CUSTOMERS);
-    Dataset<Row> dimProducts = ctx.read(DIM_PRODUCTS);
-    Dataset<Row> dimSellers = ctx.read(DIM_SELLERS);
-    new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
-        l -> FactOrderItems.build(l, dimCustomers, dimProducts, dimSellers, loadedAt));
   }
 }

@@ -5,6 +5,7 @@ import static org.olist.marts.jobs.testing.Frames.ts;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,9 @@ class IncrementalFactTest {
     Dataset<Row> candidates = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
         new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b2"},
         new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"});
-    assertEquals(List.of("2:b2", "3:c"), keys(IncrementalFact.changedRows(candidates, fact)));
+    Dataset<Row> compared = IncrementalFact.compare(candidates, fact, true);
+    assertEquals(List.of("2:b2", "3:c"), keys(compared.filter(IncrementalFact.toWrite())));
+    assertEquals("new=1 changed=1 unchanged=1 missing=0", counts(compared));
   }
 
   @Test
@@ -61,16 +64,49 @@ class IncrementalFactTest {
     Dataset<Row> candidates = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a2"},
         new Object[] {2L, "2017-06", ts("2017-06-01 00:00:00"), "b"},
         new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"});
-    Dataset<Row> changed = IncrementalFact.changedRows(candidates, fact);
-    assertEquals(List.of("2017-05", "2018-01", "2018-02"), IncrementalFact.touchedPartitions(changed)
-        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
+    assertEquals(List.of("2017-05", "2018-01", "2018-02"),
+        metrics(IncrementalFact.compare(candidates, fact, true)).getList(4));
   }
 
   @Test
-  void missingKeysAreFound() {
+  void missingKeysAreCountedOnlyForAWholeSnapshot() {
     Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
         new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
     Dataset<Row> snapshot = Frames.of(DDL, new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
-    assertEquals(1L, IncrementalFact.missingFromSnapshot(fact, snapshot).first().getLong(0));
+    Dataset<Row> compared = IncrementalFact.compare(snapshot, fact, true);
+    assertEquals("new=0 changed=0 unchanged=1 missing=1", counts(compared));
+    assertEquals(List.of(), keys(compared.filter(IncrementalFact.toWrite())));
+    assertEquals("new=0 changed=0 unchanged=1 missing=0", counts(IncrementalFact.compare(snapshot, fact, false)));
+  }
+
+  @Test
+  void theLinesToWriteAreTheLatestOfEachKey() {
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "old"},
+        new Object[] {1L, "2018-01", ts("2018-01-05 00:00:00"), "new"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "x"},
+        new Object[] {3L, "2018-01", ts("2018-01-01 00:00:00"), "z"});
+    Dataset<Row> keysToWrite = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-05 00:00:00"), "new"},
+        new Object[] {3L, "2018-01", ts("2018-01-01 00:00:00"), "z"});
+    assertEquals(List.of("1:new", "3:z"), keys(IncrementalFact.linesToWrite(batch, keysToWrite)));
+  }
+
+  @Test
+  void theLatestDuplicateIsComparedEvenWhenAnOlderOneChanged() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-05 00:00:00"), "current"});
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "stale"},
+        new Object[] {1L, "2018-01", ts("2018-01-05 00:00:00"), "current"});
+    assertEquals("new=0 changed=0 unchanged=1 missing=0",
+        counts(IncrementalFact.compare(IncrementalFact.latestPerKey(batch), fact, true)));
+  }
+
+  private static Row metrics(Dataset<Row> compared) {
+    Column[] metrics = IncrementalFact.changeMetrics();
+    return compared.agg(metrics[0], java.util.Arrays.copyOfRange(metrics, 1, metrics.length)).first();
+  }
+
+  private static String counts(Dataset<Row> compared) {
+    Row r = metrics(compared);
+    return "new=" + r.getLong(0) + " changed=" + r.getLong(1) + " unchanged=" + r.getLong(2)
+        + " missing=" + r.getLong(3);
   }
 }
