@@ -38,7 +38,7 @@ public final class DeltaTables {
     return overwrite(df, path, schema, partitionBy, java.util.Map.of());
   }
 
-  /** As {@link #overwrite(Dataset, String, StructType, List)} with Delta writer options (replaceWhere, userMetadata). */
+  /** As {@link #overwrite(Dataset, String, StructType, List)} with writer options (replaceWhere, userMetadata). */
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
                                  java.util.Map<String, String> options) {
     SparkSession spark = df.sparkSession();

@@ -3,7 +3,9 @@ package org.olist.marts.common.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.JobOptions;
@@ -30,12 +32,24 @@ public final class JobMain {
   }
 
   public static int execute(OlistJob job, String[] args, Set<String> extraOptions) {
+    return execute(job.name(), args, extraOptions, extra -> job);
+  }
+
+  /**
+   * As above for a job built from its own options ({@code --out DIR}, say), parsed with the others: the factory
+   * throws an {@link OlistException} for a missing or bad one, which is a bad invocation (exit 2).
+   */
+  public static int execute(String name, String[] args, Set<String> extraOptions,
+                            Function<Map<String, String>, OlistJob> factory) {
     OlistConfig config;
+    OlistJob job;
     try {
-      config = JobOptions.parse(args, extraOptions).toConfig();
+      JobOptions options = JobOptions.parse(args, extraOptions);
+      config = options.toConfig();
+      job = factory.apply(options.extra());
     } catch (OlistException e) {
-      System.err.println("ERROR " + job.name() + ": " + e.getMessage());
-      System.out.println(RESULT_PREFIX + " job=" + job.name() + " status=failed rows=0");
+      System.err.println("ERROR " + name + ": " + e.getMessage());
+      System.out.println(RESULT_PREFIX + " job=" + name + " status=failed rows=0");
       return 2;
     }
     Instant start = Instant.now();

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DocsJob extends OlistJob {
   public static final String NAME = "docs";
+  public static final String OUT_OPTION = "--out";
+  private static final String DEFAULT_OUT = "target/docs";
   private static final Logger LOG = LoggerFactory.getLogger(DocsJob.class);
 
   private final Path out;
@@ -44,13 +46,8 @@ public final class DocsJob extends OlistJob {
   }
 
   public static void main(String[] args) {
-    String out = "target/docs";
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--out")) {
-        out = args[i + 1];
-      }
-    }
-    System.exit(JobMain.execute(new DocsJob(Path.of(out)), args, Set.of("--out")));
+    System.exit(JobMain.execute(NAME, args, Set.of(OUT_OPTION),
+        extra -> new DocsJob(Path.of(extra.getOrDefault(OUT_OPTION, DEFAULT_OUT)))));
   }
 
   @Override

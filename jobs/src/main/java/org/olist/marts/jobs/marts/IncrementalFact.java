@@ -35,7 +35,7 @@ import org.olist.marts.jobs.intermediate.Columns;
 public final class IncrementalFact {
   /** Where a key lives in the fact now (null for a new key). */
   public static final String CURRENT_MONTH = "_current_" + Columns.ORDER_YEAR_MONTH;
-  /** What the comparison found for a key: one of {@link #NEW}, {@link #CHANGED}, {@link #UNCHANGED}, {@link #MISSING}. */
+  /** What the comparison found for a key: {@link #NEW}, {@link #CHANGED}, {@link #UNCHANGED} or {@link #MISSING}. */
   public static final String CHANGE = "_change";
   public static final String NEW = "new";
   public static final String CHANGED = "changed";

@@ -38,17 +38,13 @@ public final class CompareJob extends OlistJob {
   }
 
   public static void main(String[] args) {
-    String expected = null;
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals(EXPECTED_OPTION)) {
-        expected = args[i + 1];
+    System.exit(JobMain.execute(NAME, args, Set.of(EXPECTED_OPTION), extra -> {
+      String expected = extra.get(EXPECTED_OPTION);
+      if (expected == null) {
+        throw new OlistException("Cannot compare: " + EXPECTED_OPTION + " DIR (the reference warehouse) is required");
       }
-    }
-    if (expected == null) {
-      System.err.println("ERROR " + NAME + ": Cannot compare: " + EXPECTED_OPTION + " DIR (the reference warehouse) is required");
-      System.exit(2);
-    }
-    System.exit(JobMain.execute(new CompareJob(expected), args, Set.of(EXPECTED_OPTION)));
+      return new CompareJob(expected);
+    }));
   }
 
   @Override
@@ -103,7 +99,8 @@ public final class CompareJob extends OlistJob {
           () -> LOG.info("Compared {}: equal to {}", e.getKey(), expectedPath));
     }
     if (compared == 0 && problems.isEmpty()) {
-      throw new OlistException("Cannot compare " + actual.root() + " with " + expected.root() + ": no tables in either");
+      throw new OlistException("Cannot compare " + actual.root() + " with " + expected.root()
+          + ": no tables in either");
     }
     if (!problems.isEmpty()) {
       throw new OlistException("Cannot confirm " + actual.root() + " equals " + expected.root() + ": "

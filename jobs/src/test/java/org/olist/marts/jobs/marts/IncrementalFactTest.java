@@ -99,6 +99,33 @@ class IncrementalFactTest {
         counts(IncrementalFact.compare(IncrementalFact.latestPerKey(batch), fact, true)));
   }
 
+  @Test
+  void onlyMonthsWhoseFingerprintsDifferAreComparedKeyByKey() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
+        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"},
+        new Object[] {4L, "2018-03", ts("2018-03-01 00:00:00"), "d"});
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
+        new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c2"},
+        new Object[] {5L, "2018-04", ts("2018-04-01 00:00:00"), "e"});
+    List<String> months = IncrementalFact.compareMonths(IncrementalFact.monthPrints(batch),
+            IncrementalFact.monthPrints(fact)).orderBy("order_year_month").collectAsList().stream()
+        .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getBoolean(2)).toList();
+    // same pairs in another order: equal; a new hash, a month gone, a new month: compared key by key
+    assertEquals(List.of("2018-01:2:false", "2018-02:1:true", "2018-03:0:true", "2018-04:1:true"), months);
+  }
+
+  @Test
+  void aSwappedHashBetweenTwoKeysChangesTheFingerprint() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
+    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
+        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "a"});
+    assertEquals(true, IncrementalFact.compareMonths(IncrementalFact.monthPrints(batch),
+        IncrementalFact.monthPrints(fact)).first().getBoolean(2));
+  }
+
   private static Row metrics(Dataset<Row> compared) {
     Column[] metrics = IncrementalFact.changeMetrics();
     return compared.agg(metrics[0], java.util.Arrays.copyOfRange(metrics, 1, metrics.length)).first();
