@@ -12,7 +12,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,7 +31,8 @@ import org.olist.marts.jobs.testing.TestSpark;
 
 /**
  * SPEC §4 crash safety: the marts job is killed with {@code kill -9} at several moments of an incremental
- * load (before, during and after the MERGE commit); after each kill the high-water mark is never ahead of the
+ * load (at two moments before the MERGE, as soon as the MERGE has written a data file, as soon as its commit
+ * file exists); after each kill the high-water mark is never ahead of the
  * data and keys are unique, and one undisturbed re-run ends with the same fact as a run that was never
  * disturbed.
  */
@@ -47,8 +51,37 @@ class KillRecoveryIT {
     return pb.start();
   }
 
-  private static void killHard(String runId) throws IOException, InterruptedException {
+  /** SIGKILL to the job's JVM (and the orchestrator around it) at once, then a pkill for anything left. */
+  private static void killHard(Process victim, String runId) throws IOException, InterruptedException {
+    victim.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+    victim.destroyForcibly();
     new ProcessBuilder("pkill", "-9", "-f", runId).start().waitFor(30, TimeUnit.SECONDS);
+    victim.waitFor(1, TimeUnit.MINUTES);
+  }
+
+  /** Polls {@code condition} until it holds (false) or the process ends first (true). */
+  private static boolean awaitOrExit(Process victim, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return false;
+      }
+      if (!victim.isAlive()) {
+        return true;
+      }
+      Thread.sleep(2);
+    }
+    throw new IllegalStateException("Cannot kill at the awaited moment: it did not come within 10 minutes");
+  }
+
+  /** The table's data files (outside the log), whether committed or not. */
+  private static Set<Path> dataFiles(Path table) {
+    try (Stream<Path> all = Files.walk(table)) {
+      return all.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_delta_log"))
+          .collect(Collectors.toSet());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return Set.of();
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
@@ -102,24 +135,37 @@ class KillRecoveryIT {
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("timing-run.out")));
     long millis = (System.nanoTime() - start) / 1_000_000;
 
+    // two kills at fractions of that time (before the MERGE), one as soon as the MERGE has written a data file
+    // (during it, before its commit, if the kill wins the race), one as soon as the commit file exists
+    String factDir = "marts/fct_order_items";
     List<String> outcomes = new ArrayList<>();
-    for (double at : new double[] {0.35, 0.7, 0.85, 0.97}) {
-      Path wh = dir.resolve("wh-kill-" + (int) (at * 100));
+    for (String at : List.of("0.35", "0.7", "files", "commit")) {
+      Path wh = dir.resolve("wh-kill-" + at);
       copyTree(ready, wh);
-      long versionBefore = DeltaTables.version(TestSpark.spark(), wh.resolve("marts/fct_order_items").toString());
-      String runId = "killed-" + (int) (at * 100);
+      long versionBefore = DeltaTables.version(TestSpark.spark(), wh.resolve(factDir).toString());
+      Set<Path> filesBefore = dataFiles(wh.resolve(factDir));
+      Path commitFile = wh.resolve(factDir).resolve("_delta_log")
+          .resolve(String.format("%020d.json", versionBefore + 1));
+      String runId = "killed-" + at;
       Process victim = marts(after, wh, runId);
-      boolean finished = victim.waitFor((long) (millis * at), TimeUnit.MILLISECONDS);
-      killHard(runId);
-      victim.waitFor(1, TimeUnit.MINUTES);
-      long versionAfterKill = DeltaTables.version(TestSpark.spark(), wh.resolve("marts/fct_order_items").toString());
-      outcomes.add(at + ": " + (finished ? "finished before the kill" : versionAfterKill > versionBefore
-          ? "killed after the commit" : "killed before the commit"));
+      boolean finished = switch (at) {
+        case "files" -> awaitOrExit(victim, () -> !filesBefore.containsAll(dataFiles(wh.resolve(factDir))));
+        case "commit" -> awaitOrExit(victim, () -> Files.exists(commitFile));
+        default -> victim.waitFor((long) (millis * Double.parseDouble(at)), TimeUnit.MILLISECONDS);
+      };
+      killHard(victim, runId);
+      long versionAfterKill = DeltaTables.version(TestSpark.spark(), wh.resolve(factDir).toString());
+      String outcome = finished ? "finished before the kill" : versionAfterKill > versionBefore
+          ? "killed after the commit" : "killed before the commit";
+      outcomes.add(at + ": " + outcome);
+      if (at.equals("commit")) {
+        assertEquals("killed after the commit", outcome, "the commit-file kill must land after the commit");
+      }
       assertConsistent(wh, "after kill at " + at);
 
-      Process rerun = marts(after, wh, "rerun-" + (int) (at * 100));
+      Process rerun = marts(after, wh, "rerun-" + at);
       assertTrue(rerun.waitFor(10, TimeUnit.MINUTES));
-      assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("rerun-" + (int) (at * 100) + ".out")));
+      assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("rerun-" + at + ".out")));
       assertConsistent(wh, "after re-run " + at);
       new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact(reference).drop("loaded_at"),
           fact(wh).drop("loaded_at"));
