@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -55,13 +54,13 @@ public final class FactLoader {
    * {@code row_hash} it keeps), so only those go through the lookups. Every mode is timed from here: the step
    * includes computing what it writes.
    */
-  public void load(Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
+  public void load(Dataset<Row> lines, Lookups toFact) {
     Instant start = Instant.now();
     SparkSession spark = ctx.spark();
     if (ctx.config().fullRefresh() || !DeltaTables.exists(spark, path)) {
-      rebuild(start, ctx.conform(model, toFact.apply(lines)));
+      rebuild(start, ctx.conform(model, toFact.apply(lines, false)));
     } else if (ctx.config().backfillFrom().isPresent()) {
-      backfill(start, ctx.conform(model, toFact.apply(lines)), ctx.config().backfillFrom().get(),
+      backfill(start, ctx.conform(model, toFact.apply(lines, false)), ctx.config().backfillFrom().get(),
           ctx.config().backfillTo().orElseThrow());
     } else {
       merge(start, lines, toFact);
@@ -116,7 +115,7 @@ public final class FactLoader {
    * way. The keys to write are kept as a local checkpoint, and so is the MERGE source: neither re-runs the
    * comparison nor refers to the fact, which the MERGE would otherwise make Spark re-plan after the commit.
    */
-  private void merge(Instant start, Dataset<Row> lines, UnaryOperator<Dataset<Row>> toFact) {
+  private void merge(Instant start, Dataset<Row> lines, Lookups toFact) {
     SparkSession spark = ctx.spark();
     Phases phases = new Phases();
     Timestamp mark = HighWaterMark.read(spark, path);
@@ -179,10 +178,12 @@ public final class FactLoader {
       return;
     }
     List<String> partitions = strings(counts.get(IncrementalFact.TOUCHED_PARTITIONS));
-    Dataset<Row> keysToWrite = toWrite <= BROADCAST_KEYS_MAX ? broadcast(changes) : changes;
-    // only the new and changed lines go through the lookups
+    boolean few = toWrite <= BROADCAST_KEYS_MAX;
+    // only the new and changed lines go through the lookups; a few of them are kept, as the lookups read them
+    // once per dimension
+    Dataset<Row> toLookUp = IncrementalFact.linesToWrite(batch, few ? broadcast(changes) : changes);
     Observation latest = new Observation("fct_order_items source");
-    Dataset<Row> source = ctx.conform(model, toFact.apply(IncrementalFact.linesToWrite(batch, keysToWrite)))
+    Dataset<Row> source = ctx.conform(model, toFact.apply(few ? toLookUp.localCheckpoint(true) : toLookUp, few))
         .observe(latest, max(col(Columns.SOURCE_UPDATED_AT)).as(Columns.SOURCE_UPDATED_AT))
         .localCheckpoint(true);
     Timestamp newMark = later(mark, (Timestamp) observed(latest).get(Columns.SOURCE_UPDATED_AT));
@@ -241,6 +242,13 @@ public final class FactLoader {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Cannot read the " + observation.name() + " counts: interrupted", e);
     }
+  }
+
+  /** Turns order lines into fact rows: the dimension lookups. */
+  @FunctionalInterface
+  public interface Lookups {
+    /** {@code fewLines}: the lines are a small, materialized batch (an incremental load's new and changed ones). */
+    Dataset<Row> apply(Dataset<Row> lines, boolean fewLines);
   }
 
   /** Where an incremental load spends its time (recorded with the load: the first place to look when it slows). */

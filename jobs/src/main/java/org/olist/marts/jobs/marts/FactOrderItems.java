@@ -32,12 +32,28 @@ public final class FactOrderItems {
 
   public static Dataset<Row> build(Dataset<Row> lines, Dataset<Row> dimCustomers, Dataset<Row> dimProducts,
                                    Dataset<Row> dimSellers, Timestamp loadedAt) {
+    return build(lines, dimCustomers, dimProducts, dimSellers, loadedAt, false);
+  }
+
+  /**
+   * As {@link #build(Dataset, Dataset, Dataset, Dataset, Timestamp)}; with {@code fewLines} (an incremental
+   * batch, materialized) each dimension is first narrowed to the members the lines name, so that every lookup
+   * is a broadcast of a few rows instead of a shuffle of the whole customer dimension or a broadcast of every
+   * product.
+   */
+  public static Dataset<Row> build(Dataset<Row> lines, Dataset<Row> dimCustomers, Dataset<Row> dimProducts,
+                                   Dataset<Row> dimSellers, Timestamp loadedAt, boolean fewLines) {
     Dataset<Row> customers = dimCustomers.filter(col(Dimensions.CUSTOMER_SK).notEqual(SurrogateKeys.UNKNOWN))
         .select(col(Columns.CUSTOMER_UNIQUE_ID), col(Dimensions.CUSTOMER_SK));
     Dataset<Row> products = dimProducts.filter(col(Dimensions.PRODUCT_SK).notEqual(SurrogateKeys.UNKNOWN))
         .select(col(Columns.PRODUCT_ID), col(Dimensions.PRODUCT_SK));
     Dataset<Row> sellers = dimSellers.filter(col(Dimensions.SELLER_SK).notEqual(SurrogateKeys.UNKNOWN))
         .select(col(Columns.SELLER_ID), col(Dimensions.SELLER_SK));
+    if (fewLines) {
+      customers = broadcast(namedBy(lines, customers, Columns.CUSTOMER_UNIQUE_ID));
+      products = namedBy(lines, products, Columns.PRODUCT_ID);
+      sellers = namedBy(lines, sellers, Columns.SELLER_ID);
+    }
     Dataset<Row> joined = lines
         .join(customers, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
         .join(broadcast(products), Keys.of(Columns.PRODUCT_ID), "left")
@@ -63,5 +79,10 @@ public final class FactOrderItems {
         col(Columns.SOURCE_UPDATED_AT),
         col(Columns.ROW_HASH),
         lit(loadedAt).alias(LOADED_AT));
+  }
+
+  /** The members of {@code dimension} that {@code lines} name by {@code key}. */
+  private static Dataset<Row> namedBy(Dataset<Row> lines, Dataset<Row> dimension, String key) {
+    return dimension.join(broadcast(lines.select(col(key)).distinct()), Keys.of(key), "left_semi");
   }
 }

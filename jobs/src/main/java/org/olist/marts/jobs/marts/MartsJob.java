@@ -99,8 +99,8 @@ public final class MartsJob extends OlistJob {
         ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
       new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
-          l -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
-              lookups.get(DIM_SELLERS), loadedAt));
+          (l, few) -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
+              lookups.get(DIM_SELLERS), loadedAt, few));
     } finally {
       marts.values().forEach(Dataset::unpersist);
     }

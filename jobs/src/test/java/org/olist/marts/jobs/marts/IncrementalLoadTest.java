@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -175,7 +174,7 @@ class IncrementalLoadTest {
     Dataset<Row> batch = newer.unionByName(older).unionByName(current);
     JobContext ctx = new JobContext(TestSpark.spark(), config(last, incremental, "dupes", Map.of()), "marts");
     // the batch is already fact-shaped: the lookups are the identity
-    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch, UnaryOperator.identity());
+    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch, (lines, few) -> lines);
     Row after = fact(incremental).filter("order_item_sk = " + key).first();
     assertEquals("canceled", after.getAs("order_status"));
     assertEquals("hash-newer", after.getAs("row_hash"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.olist.marts.jobs.testing.Frames.money;
 import static org.olist.marts.jobs.testing.Frames.ts;
 
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.List;
@@ -69,7 +70,10 @@ class MartsTransformsTest {
         new Object[] {"prod1", "bebes", "baby", 1, 1, 1, 1, 1L, 1, true, null}), CATALOG.table("dim_products"));
     Dataset<Row> sellers = Dimensions.sellers(Frames.table("stg_sellers",
         new Object[] {"s1", "01151", "sao paulo", "SP"}), CATALOG.table("dim_sellers"));
-    Dataset<Row> fact = FactOrderItems.build(lines, customers, products, sellers, Timestamp.valueOf("2026-01-01 00:00:00"));
+    Timestamp loadedAt = Timestamp.valueOf("2026-01-01 00:00:00");
+    Dataset<Row> fact = FactOrderItems.build(lines, customers, products, sellers, loadedAt);
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact,
+        FactOrderItems.build(lines, customers, products, sellers, loadedAt, true));
     assertEquals(List.of(), ContractCheck.differences(CATALOG.table("fct_order_items"), fact.schema(), false));
     Map<String, Row> rows = fact.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(1), r -> r));
     Row known = rows.get("o1");
