@@ -23,10 +23,19 @@ public final class DeltaTables {
   }
 
   public static Dataset<Row> read(SparkSession spark, String path) {
+    return reader(spark, path).load(path);
+  }
+
+  /** The table as it was at {@code version} (the latest, say, pinned so that two reads see the same data). */
+  public static Dataset<Row> read(SparkSession spark, String path, long version) {
+    return reader(spark, path).option("versionAsOf", version).load(path);
+  }
+
+  private static org.apache.spark.sql.DataFrameReader reader(SparkSession spark, String path) {
     if (!exists(spark, path)) {
       throw new OlistException("Cannot read Delta table " + path + ": it does not exist (run the upstream job first)");
     }
-    return spark.read().format("delta").load(path);
+    return spark.read().format("delta");
   }
 
   /**

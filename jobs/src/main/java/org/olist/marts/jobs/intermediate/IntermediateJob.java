@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.TableResult;
 import org.olist.marts.common.job.OlistJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +53,18 @@ public final class IntermediateJob extends OlistJob {
       LOG.warn("{} order lines have no order (or no purchase time) in stg_orders: they are not in {}",
           itemsWithoutOrder, ORDER_ITEMS_JOINED);
     }
-    ctx.publish(ORDER_ITEMS_JOINED, OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
+    TableResult lines = ctx.publish(ORDER_ITEMS_JOINED,
+        OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
         Map.of("orders_without_items", Long.toString(ordersWithoutItems),
             "items_without_order", Long.toString(itemsWithoutOrder)));
+    keepMonthPrints(ctx, lines.deltaVersion());
     ctx.publish(CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders));
     ctx.publish(PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
+  }
+
+  /** The order lines' month prints, read back from the version just written, kept for the fact's next MERGE. */
+  private static void keepMonthPrints(JobContext ctx, long version) {
+    String path = ctx.warehouse().path(ctx.table(ORDER_ITEMS_JOINED));
+    MonthPrints.scan(DeltaTables.read(ctx.spark(), path, version)).write(ctx.spark(), path, version);
   }
 }

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -21,7 +22,9 @@ import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.intermediate.MonthPrints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,14 @@ public final class FactLoader {
    * includes computing what it writes.
    */
   public void load(Dataset<Row> lines, Lookups toFact) {
+    load(lines, Optional.empty(), toFact);
+  }
+
+  /**
+   * As {@link #load(Dataset, Lookups)}, with the month prints of {@code lines} when their writer kept them (a
+   * snapshot MERGE then needs no scan of the lines to find the months that changed).
+   */
+  public void load(Dataset<Row> lines, Optional<MonthPrints> linePrints, Lookups toFact) {
     Instant start = Instant.now();
     SparkSession spark = ctx.spark();
     if (ctx.config().fullRefresh() || !DeltaTables.exists(spark, path)) {
@@ -63,7 +74,7 @@ public final class FactLoader {
       backfill(start, ctx.conform(model, toFact.apply(lines, false)), ctx.config().backfillFrom().get(),
           ctx.config().backfillTo().orElseThrow());
     } else {
-      merge(start, lines, toFact);
+      merge(start, lines, linePrints, toFact);
     }
   }
 
@@ -76,15 +87,21 @@ public final class FactLoader {
     return a == null ? b : b == null ? a : (a.after(b) ? a : b);
   }
 
+  /** Replaces the whole fact; the mark and the month prints come from one pass over the rows before the write. */
   private void rebuild(Instant start, Dataset<Row> rows) {
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Timestamp mark = maxUpdatedAt(cached);
+      Column[] prints = MonthPrints.aggregates();
+      List<Row> months = cached.groupBy(col(Columns.ORDER_YEAR_MONTH))
+          .agg(max(col(Columns.SOURCE_UPDATED_AT)).as(Columns.SOURCE_UPDATED_AT), prints).collectAsList();
+      Timestamp mark = months.stream().map(r -> r.<Timestamp>getAs(Columns.SOURCE_UPDATED_AT))
+          .reduce(null, FactLoader::later);
       Map<String, String> details = new LinkedHashMap<>();
       details.put("mode", ctx.config().fullRefresh() ? "full_refresh" : "initial_load");
       details.put("high_water_mark", String.valueOf(mark));
-      ctx.overwrite(start, model, path, cached, null, details,
+      TableResult written = ctx.overwrite(start, model, path, cached, null, details,
           Map.of("userMetadata", HighWaterMark.metadata(mark, ctx.runId())));
+      MonthPrints.fromAggregates(months).write(ctx.spark(), path, written.deltaVersion());
     } finally {
       cached.unpersist();
     }
@@ -115,26 +132,33 @@ public final class FactLoader {
    * way. The keys to write are kept as a local checkpoint, and so is the MERGE source: neither re-runs the
    * comparison nor refers to the fact, which the MERGE would otherwise make Spark re-plan after the commit.
    */
-  private void merge(Instant start, Dataset<Row> lines, Lookups toFact) {
+  private void merge(Instant start, Dataset<Row> lines, Optional<MonthPrints> linePrints, Lookups toFact) {
     SparkSession spark = ctx.spark();
     Phases phases = new Phases();
     Timestamp mark = HighWaterMark.read(spark, path);
     boolean append = "append".equals(ctx.config().incrementalMode());
     Dataset<Row> batch = (append ? IncrementalFact.appendWindow(lines, mark, ctx.config().lookbackDays()) : lines)
         .withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
-    Dataset<Row> fact = DeltaTables.read(spark, path);
+    // the fact is read at one version: the one its kept prints (if any) describe, and the MERGE must follow
+    long factVersion = DeltaTables.version(spark, path);
+    Dataset<Row> fact = DeltaTables.read(spark, path, factVersion);
+    Optional<MonthPrints> keptFactPrints = MonthPrints.read(spark, path, factVersion);
+    // what the fact's prints are before this load: a snapshot MERGE always knows them; append mode never scans
+    Optional<MonthPrints> factPrints = keptFactPrints;
     Map<String, String> details = new LinkedHashMap<>();
     details.put("mode", append ? "merge_append" : "merge_snapshot");
     long inputRows = -1;
     long unchangedMonthsRows = 0;
     if (!append) {
-      List<Row> months = IncrementalFact.compareMonths(IncrementalFact.monthPrints(IncrementalFact.keys(batch)),
-          IncrementalFact.monthPrints(fact)).collectAsList();
-      inputRows = months.stream().mapToLong(r -> r.getAs(IncrementalFact.BATCH_ROWS)).sum();
-      List<String> differing = months.stream().filter(r -> r.<Boolean>getAs(IncrementalFact.DIFFERS))
-          .map(r -> r.<String>getAs(Columns.ORDER_YEAR_MONTH)).sorted().toList();
-      unchangedMonthsRows = months.stream().filter(r -> !r.<Boolean>getAs(IncrementalFact.DIFFERS))
-          .mapToLong(r -> r.getAs(IncrementalFact.BATCH_ROWS)).sum();
+      MonthPrints batchPrints = linePrints.orElseGet(() -> MonthPrints.scan(lines));
+      if (factPrints.isEmpty()) {
+        factPrints = Optional.of(MonthPrints.scan(fact));
+      }
+      details.put("month_prints", "lines:" + (linePrints.isPresent() ? "kept" : "scanned")
+          + " fact:" + (keptFactPrints.isPresent() ? "kept" : "scanned"));
+      List<String> differing = batchPrints.differing(factPrints.get());
+      inputRows = batchPrints.rows();
+      unchangedMonthsRows = batchPrints.rowsOutside(differing);
       details.put("months_compared_by_key", String.join(",", differing));
       phases.mark("month_prints");
       if (differing.isEmpty()) {
@@ -188,6 +212,8 @@ public final class FactLoader {
         .localCheckpoint(true);
     Timestamp newMark = later(mark, (Timestamp) observed(latest).get(Columns.SOURCE_UPDATED_AT));
     phases.mark("lookups");
+    Optional<MonthPrints> printsAfter = factPrints.map(p -> p.plus(IncrementalFact.printChange(changes)));
+    phases.mark("prints");
     spark.conf().set(USER_METADATA_CONF, HighWaterMark.metadata(newMark, ctx.runId()));
     // the source is a checkpoint already: Delta need not copy it again
     spark.conf().set(MATERIALIZE_SOURCE_CONF, "none");
@@ -212,6 +238,16 @@ public final class FactLoader {
     details.put("files_removed", Long.toString(commit.metric("numTargetFilesRemoved")));
     details.put("partitions_touched", String.join(",", partitions));
     details.put("high_water_mark", String.valueOf(newMark));
+    if (printsAfter.isPresent()) {
+      // exact only when this MERGE was the one commit after the version read, and wrote every key it was given
+      if (commit.version() == factVersion + 1 && inserted + updated == toWrite) {
+        printsAfter.get().write(spark, path, commit.version());
+      } else {
+        LOG.warn("Cannot keep the fact's month prints: version {} follows {} and wrote {} of {} keys (another "
+            + "writer?); the next load scans", commit.version(), factVersion, inserted + updated, toWrite);
+      }
+      phases.mark("keep_prints");
+    }
     details.put("phase_ms", phases.toString());
     ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), inputRows, details);
   }

@@ -8,10 +8,8 @@ import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -26,6 +24,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.intermediate.MonthPrints;
 
 /**
  * The change detection of SPEC §4 as pure functions: one row per key (latest wins), each key of the batch and
@@ -43,25 +42,23 @@ public final class IncrementalFact {
   /** A fact key the snapshot no longer has (reported, not deleted; a full refresh removes it). */
   public static final String MISSING = "missing";
 
-  /** Columns of {@link #compareMonths}. */
-  public static final String BATCH_ROWS = "batch_rows";
-  public static final String DIFFERS = "differs";
   /** The metric of {@link #changeMetrics} listing the partitions a MERGE touches (sorted). */
   public static final String TOUCHED_PARTITIONS = "touched_partitions";
 
-  private static final String PRINT_ROWS = "_rows";
-  private static final String PRINT_LOW = "_hash_low";
-  private static final String PRINT_HIGH = "_hash_high";
   private static final String RANK = "_rank";
-  private static final String KNOWN_HASH = "_known_" + Columns.ROW_HASH;
+  /** The {@code row_hash} a key has in the fact now (null for a new key). */
+  public static final String CURRENT_HASH = "_current_" + Columns.ROW_HASH;
 
   private IncrementalFact() {
   }
 
-  /** The batch columns the comparison needs: key, hash, month and the timestamp that decides between duplicates. */
+  /**
+   * The batch columns the comparison needs: keys, hash, month and the timestamp that decides between duplicates
+   * (the natural key too, for the month prints).
+   */
   public static Dataset<Row> keys(Dataset<Row> batch) {
-    return batch.select(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ROW_HASH), col(Columns.ORDER_YEAR_MONTH),
-        col(Columns.SOURCE_UPDATED_AT));
+    return batch.select(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID),
+        col(Columns.ROW_HASH), col(Columns.ORDER_YEAR_MONTH), col(Columns.SOURCE_UPDATED_AT));
   }
 
   /** One row per key so that a MERGE never sees duplicate keys: latest source_updated_at wins (then row_hash). */
@@ -75,47 +72,32 @@ public final class IncrementalFact {
    * Compares each batch key (one row per key, from {@link #latestPerKey}) with the fact in one join reading three
    * fact columns: {@link #CHANGE} says whether the key is new, changed (also a status change that set no new
    * timestamp) or unchanged; with {@code wholeSnapshot} the fact keys the batch lacks come back as
-   * {@link #MISSING}. {@link #CURRENT_MONTH} keeps the month where a key lives now, so that the touched
-   * partitions need no second look at the fact.
+   * {@link #MISSING}. {@link #CURRENT_MONTH} and {@link #CURRENT_HASH} keep where a key lives now and its hash
+   * there, so that neither the touched partitions nor the fact's new month prints need a second look at the fact.
    */
   public static Dataset<Row> compare(Dataset<Row> batchKeys, Dataset<Row> fact, boolean wholeSnapshot) {
-    Dataset<Row> known = fact.select(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ROW_HASH).as(KNOWN_HASH),
+    Dataset<Row> known = fact.select(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ROW_HASH).as(CURRENT_HASH),
         col(Columns.ORDER_YEAR_MONTH).as(CURRENT_MONTH));
     Column inBatch = col(Columns.ROW_HASH).isNotNull();
-    Column inFact = col(KNOWN_HASH).isNotNull();
+    Column inFact = col(CURRENT_HASH).isNotNull();
     return batchKeys.join(known, Keys.of(FactOrderItems.ORDER_ITEM_SK), wholeSnapshot ? "full_outer" : "left")
         .withColumn(CHANGE, when(inBatch.and(inFact.unary_$bang()), NEW)
             .when(inBatch.unary_$bang(), MISSING)
-            .when(col(KNOWN_HASH).equalTo(col(Columns.ROW_HASH)), UNCHANGED)
-            .otherwise(CHANGED))
-        .drop(KNOWN_HASH);
+            .when(col(CURRENT_HASH).equalTo(col(Columns.ROW_HASH)), UNCHANGED)
+            .otherwise(CHANGED));
   }
 
   /**
-   * A fingerprint of each month of {@code rows} (key and {@code row_hash} columns): its row count and the sum of
-   * a 64-bit hash of (key, row_hash), summed as two 32-bit halves so that no sum can overflow. Two months with
-   * the same fingerprint hold the same (key, row_hash) pairs up to a 64-bit hash collision (the odds
-   * {@code row_hash} itself already accepts), so only months whose fingerprints differ are compared key by key.
+   * The change that writing {@code changes} (from {@link #compare}, the keys to write) makes to the fact's month
+   * prints: each line written is added to its month, and the version it replaces taken from the month where it
+   * lives now.
    */
-  public static Dataset<Row> monthPrints(Dataset<Row> rows) {
-    Column h = xxhash64(col(FactOrderItems.ORDER_ITEM_SK), col(Columns.ROW_HASH));
-    return rows.groupBy(col(Columns.ORDER_YEAR_MONTH)).agg(count(lit(1)).as(PRINT_ROWS),
-        sum(h.bitwiseAND(lit(0xFFFFFFFFL))).as(PRINT_LOW), sum(shiftrightunsigned(h, 32)).as(PRINT_HIGH));
-  }
-
-  /**
-   * The months of the batch and of the fact side by side ({@link #monthPrints} of each): the month, the batch's
-   * rows in it ({@link #BATCH_ROWS}, 0 when none) and whether the two fingerprints differ ({@link #DIFFERS}).
-   */
-  public static Dataset<Row> compareMonths(Dataset<Row> batchPrints, Dataset<Row> factPrints) {
-    Dataset<Row> fact = factPrints.select(col(Columns.ORDER_YEAR_MONTH), col(PRINT_ROWS).as("_f" + PRINT_ROWS),
-        col(PRINT_LOW).as("_f" + PRINT_LOW), col(PRINT_HIGH).as("_f" + PRINT_HIGH));
-    Column same = col(PRINT_ROWS).eqNullSafe(col("_f" + PRINT_ROWS))
-        .and(col(PRINT_LOW).eqNullSafe(col("_f" + PRINT_LOW)))
-        .and(col(PRINT_HIGH).eqNullSafe(col("_f" + PRINT_HIGH)));
-    return batchPrints.join(fact, Keys.of(Columns.ORDER_YEAR_MONTH), "full_outer")
-        .select(col(Columns.ORDER_YEAR_MONTH), coalesce(col(PRINT_ROWS), lit(0L)).as(BATCH_ROWS),
-            same.unary_$bang().as(DIFFERS));
+  public static MonthPrints printChange(Dataset<Row> changes) {
+    Dataset<Row> added = MonthPrints.parts(changes.filter(toWrite()), col(Columns.ORDER_YEAR_MONTH),
+        col(Columns.ROW_HASH), 1);
+    Dataset<Row> replaced = MonthPrints.parts(changes.filter(col(CHANGE).equalTo(CHANGED)), col(CURRENT_MONTH),
+        col(CURRENT_HASH), -1);
+    return MonthPrints.sumByMonth(added.unionAll(replaced));
   }
 
   /** Keys a MERGE has to write: the new and the changed ones. */

@@ -12,6 +12,7 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
+import org.olist.marts.jobs.intermediate.MonthPrints;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
@@ -77,7 +78,10 @@ public final class MartsJob extends OlistJob {
       marts.put(DIM_DATE, ctx.conform(ctx.table(DIM_DATE),
           DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
-    Dataset<Row> lines = ctx.read(IntermediateJob.ORDER_ITEMS_JOINED);
+    // the lines are read at one version, the one whose month prints the intermediate job kept
+    String linesPath = ctx.warehouse().path(ctx.table(IntermediateJob.ORDER_ITEMS_JOINED));
+    long linesVersion = DeltaTables.version(ctx.spark(), linesPath);
+    Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
         marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt));
     Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
@@ -99,6 +103,7 @@ public final class MartsJob extends OlistJob {
         ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
       new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
+          MonthPrints.read(ctx.spark(), linesPath, linesVersion),
           (l, few) -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
               lookups.get(DIM_SELLERS), loadedAt, few));
     } finally {

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.olist.marts.jobs.intermediate.MonthPrints;
 import org.olist.marts.jobs.testing.Frames;
 
 class IncrementalFactTest {
@@ -100,30 +101,21 @@ class IncrementalFactTest {
   }
 
   @Test
-  void onlyMonthsWhoseFingerprintsDifferAreComparedKeyByKey() {
-    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
-        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
-        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c"},
-        new Object[] {4L, "2018-03", ts("2018-03-01 00:00:00"), "d"});
-    Dataset<Row> batch = Frames.of(DDL, new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
-        new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
-        new Object[] {3L, "2018-02", ts("2018-02-01 00:00:00"), "c2"},
-        new Object[] {5L, "2018-04", ts("2018-04-01 00:00:00"), "e"});
-    List<String> months = IncrementalFact.compareMonths(IncrementalFact.monthPrints(batch),
-            IncrementalFact.monthPrints(fact)).orderBy("order_year_month").collectAsList().stream()
-        .map(r -> r.getString(0) + ":" + r.getLong(1) + ":" + r.getBoolean(2)).toList();
-    // same pairs in another order: equal; a new hash, a month gone, a new month: compared key by key
-    assertEquals(List.of("2018-01:2:false", "2018-02:1:true", "2018-03:0:true", "2018-04:1:true"), months);
-  }
-
-  @Test
-  void aSwappedHashBetweenTwoKeysChangesTheFingerprint() {
-    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
-        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
-    Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "b"},
-        new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "a"});
-    assertEquals(true, IncrementalFact.compareMonths(IncrementalFact.monthPrints(batch),
-        IncrementalFact.monthPrints(fact)).first().getBoolean(2));
+  void thePrintsAfterAMergeAreThePrintsOfTheMergedFact() {
+    String ddl = "order_item_sk bigint, order_id string, order_item_id int, order_year_month string, "
+        + "source_updated_at timestamp, row_hash string";
+    Object[] unchanged = {1L, "o1", 1, "2018-01", ts("2018-01-01 00:00:00"), "a"};
+    Object[] before = {2L, "o2", 1, "2018-01", ts("2018-01-01 00:00:00"), "b"};
+    Object[] after = {2L, "o2", 1, "2018-01", ts("2018-01-02 00:00:00"), "b2"};
+    Object[] movedFrom = {3L, "o3", 1, "2018-01", ts("2018-01-01 00:00:00"), "c"};
+    Object[] movedTo = {3L, "o3", 1, "2018-02", ts("2018-02-03 00:00:00"), "c2"};
+    Object[] added = {4L, "o4", 1, "2018-03", ts("2018-03-01 00:00:00"), "d"};
+    Dataset<Row> fact = Frames.of(ddl, unchanged, before, movedFrom);
+    Dataset<Row> changes = IncrementalFact.compare(Frames.of(ddl, unchanged, after, movedTo, added), fact, true)
+        .filter(IncrementalFact.toWrite());
+    MonthPrints merged = MonthPrints.scan(Frames.of(ddl, unchanged, after, movedTo, added));
+    assertEquals(merged, MonthPrints.scan(fact).plus(IncrementalFact.printChange(changes)));
+    assertEquals(List.of("2018-01", "2018-02", "2018-03"), merged.differing(MonthPrints.scan(fact)));
   }
 
   private static Row metrics(Dataset<Row> compared) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -26,8 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.jobs.datagen.DataGenJob;
+import org.olist.marts.jobs.intermediate.IntermediateJob;
+import org.olist.marts.jobs.intermediate.MonthPrints;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -107,6 +111,8 @@ class IncrementalLoadTest {
     assertTrue(Long.parseLong(d.get("files_added")) > 0, d.toString());
     assertTrue(d.get("partitions_touched").matches("\\d{4}-\\d{2}(,\\d{4}-\\d{2})*"), d.toString());
     assertEquals("0", d.get("keys_missing_from_snapshot"));
+    assertEquals("lines:kept fact:kept", d.get("month_prints"), "no table scanned to find the changed months");
+    assertKeptPrintsExact(incremental);
     assertEquals(fact(incremental).agg(functions.max("source_updated_at")).first().getTimestamp(0),
         HighWaterMark.read(TestSpark.spark(), incremental.resolve("marts/fct_order_items").toString()));
   }
@@ -147,6 +153,17 @@ class IncrementalLoadTest {
     String month = fact(incremental).filter("order_id = '" + orderId + "'").first().getAs("order_year_month");
     assertEquals(month, d.get("partitions_touched"));
     assertEquals(Set.of(month), partitionsInLastCommit(incremental));
+    assertKeptPrintsExact(incremental);
+  }
+
+  /** The month prints kept beside the fact's and the lines' current versions are those a scan computes. */
+  static void assertKeptPrintsExact(Path wh) {
+    for (String table : List.of("marts/fct_order_items", "intermediate/" + IntermediateJob.ORDER_ITEMS_JOINED)) {
+      String path = wh.resolve(table).toString();
+      long version = DeltaTables.version(TestSpark.spark(), path);
+      assertEquals(Optional.of(MonthPrints.scan(DeltaTables.read(TestSpark.spark(), path))),
+          MonthPrints.read(TestSpark.spark(), path, version), table + " version " + version);
+    }
   }
 
   @Test
@@ -158,6 +175,9 @@ class IncrementalLoadTest {
     assertEquals(Set.of("2018-02"), partitionsInLastCommit(incremental));
     assertEquals(before, fact(incremental).count());
     assertEquals("backfill", factDetails(incremental, "backfill").get("mode"));
+    String fact = incremental.resolve("marts/fct_order_items").toString();
+    assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), fact,
+        DeltaTables.version(TestSpark.spark(), fact)), "a backfill keeps no prints: the next load scans");
   }
 
   @Test
@@ -179,6 +199,7 @@ class IncrementalLoadTest {
     assertEquals("canceled", after.getAs("order_status"));
     assertEquals("hash-newer", after.getAs("row_hash"));
     assertEquals(1, fact(incremental).filter("order_item_sk = " + key).count());
+    assertKeptPrintsExact(incremental);
   }
 
   @Test

@@ -1,0 +1,243 @@
+package org.olist.marts.jobs.intermediate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fingerprint of each month of order lines (the intermediate lines and the fact alike): its row count and the
+ * sum of a 64-bit hash of (order_id, order_item_id, row_hash), summed as two 32-bit halves so that no sum can
+ * overflow. Two months with the same print hold the same (key, row_hash) pairs up to a 64-bit hash collision
+ * (the odds {@code row_hash} itself already accepts), so an incremental load compares key by key only the months
+ * whose prints differ.
+ *
+ * <p>The writer of a table version keeps its prints beside it ({@code _month_prints/<version>.json}, a folder
+ * Delta and its readers ignore), so the next load reads two small files instead of scanning both tables. A file
+ * names the exact version it describes: one that is missing, unreadable or for another version only means the
+ * prints are computed by a scan.
+ */
+public final class MonthPrints {
+  public static final String DIR = "_month_prints";
+  private static final String ROWS = "_rows";
+  private static final String LOW = "_hash_low";
+  private static final String HIGH = "_hash_high";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(MonthPrints.class);
+
+  /** One month's print; sums of prints are prints of the union (and differences, of what is taken away). */
+  public record Print(long rows, long low, long high) {
+    static final Print NONE = new Print(0, 0, 0);
+
+    Print plus(Print o) {
+      return new Print(rows + o.rows, low + o.low, high + o.high);
+    }
+  }
+
+  private final SortedMap<String, Print> months;
+
+  private MonthPrints(Map<String, Print> months) {
+    this.months = new TreeMap<>();
+    months.forEach((m, p) -> {
+      if (p.rows() != 0 || p.low() != 0 || p.high() != 0) {
+        this.months.put(m, p);
+      }
+    });
+  }
+
+  /** The hash a line adds to its month, from the line's key and {@code row_hash} columns. */
+  public static Column lineHash(Column rowHash) {
+    return xxhash64(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID), rowHash);
+  }
+
+  /**
+   * The print parts of each row, signed: {@code sign} 1 adds the row to {@code month}, -1 takes it away. Summed by
+   * month ({@link #sumByMonth}) they are the prints of a table, or the change a write makes to them.
+   */
+  public static Dataset<Row> parts(Dataset<Row> rows, Column month, Column rowHash, long sign) {
+    Column h = lineHash(rowHash);
+    return rows.select(month.as(Columns.ORDER_YEAR_MONTH), lit(sign).as(ROWS),
+        h.bitwiseAND(lit(0xFFFFFFFFL)).multiply(sign).as(LOW), shiftrightunsigned(h, 32).multiply(sign).as(HIGH));
+  }
+
+  /** Adds up {@link #parts} by month (a single small aggregation). */
+  public static MonthPrints sumByMonth(Dataset<Row> parts) {
+    return fromAggregates(parts.groupBy(col(Columns.ORDER_YEAR_MONTH))
+        .agg(sum(col(ROWS)).as(ROWS), sum(col(LOW)).as(LOW), sum(col(HIGH)).as(HIGH)).collectAsList());
+  }
+
+  /**
+   * The aggregates that make the prints of order lines grouped by month (key, {@code row_hash} and month
+   * columns); a caller may compute more in the same pass, and read the prints back with {@link #fromAggregates}.
+   */
+  public static Column[] aggregates() {
+    Column h = lineHash(col(Columns.ROW_HASH));
+    return new Column[] {count(lit(1)).as(ROWS), sum(h.bitwiseAND(lit(0xFFFFFFFFL))).as(LOW),
+        sum(shiftrightunsigned(h, 32)).as(HIGH)};
+  }
+
+  /** The prints in rows of {@link #aggregates} (or of {@link #sumByMonth}) by month. */
+  public static MonthPrints fromAggregates(List<Row> byMonth) {
+    Map<String, Print> months = new TreeMap<>();
+    for (Row r : byMonth) {
+      months.put(r.getAs(Columns.ORDER_YEAR_MONTH),
+          new Print(r.<Long>getAs(ROWS), r.<Long>getAs(LOW), r.<Long>getAs(HIGH)));
+    }
+    return new MonthPrints(months);
+  }
+
+  /** The prints of order lines, by a scan. */
+  public static MonthPrints scan(Dataset<Row> lines) {
+    Column[] aggregates = aggregates();
+    return fromAggregates(lines.groupBy(col(Columns.ORDER_YEAR_MONTH))
+        .agg(aggregates[0], java.util.Arrays.copyOfRange(aggregates, 1, aggregates.length)).collectAsList());
+  }
+
+  public SortedMap<String, Print> months() {
+    return java.util.Collections.unmodifiableSortedMap(months);
+  }
+
+  /** These prints after a write whose change is {@code change} (from {@link #sumByMonth} of signed parts). */
+  public MonthPrints plus(MonthPrints change) {
+    Map<String, Print> sum = new TreeMap<>(months);
+    change.months.forEach((m, p) -> sum.merge(m, p, Print::plus));
+    return new MonthPrints(sum);
+  }
+
+  /** The months whose prints differ between the two (a month only one side has included), sorted. */
+  public List<String> differing(MonthPrints other) {
+    TreeSet<String> all = new TreeSet<>(months.keySet());
+    all.addAll(other.months.keySet());
+    List<String> out = new ArrayList<>();
+    for (String m : all) {
+      if (!months.getOrDefault(m, Print.NONE).equals(other.months.getOrDefault(m, Print.NONE))) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** Rows in all months but {@code except}. */
+  public long rowsOutside(Collection<String> except) {
+    return months.entrySet().stream().filter(e -> !except.contains(e.getKey()))
+        .mapToLong(e -> e.getValue().rows()).sum();
+  }
+
+  public long rows() {
+    return rowsOutside(List.of());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MonthPrints other && months.equals(other.months);
+  }
+
+  @Override
+  public int hashCode() {
+    return months.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return months.toString();
+  }
+
+  String toJson(long version) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("table_version", version);
+    ObjectNode byMonth = root.putObject("months");
+    months.forEach((m, p) -> byMonth.putObject(m).put("rows", p.rows()).put("low", p.low()).put("high", p.high()));
+    return root.toString();
+  }
+
+  static MonthPrints fromJson(String json, long version) throws IOException {
+    JsonNode root = JSON.readTree(json);
+    if (root == null || root.path("table_version").asLong(-1) != version || !root.path("months").isObject()) {
+      throw new IOException("not the prints of version " + version);
+    }
+    Map<String, Print> months = new TreeMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = root.get("months").fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode p = e.getValue();
+      if (!p.path("rows").isIntegralNumber() || !p.path("low").isIntegralNumber()
+          || !p.path("high").isIntegralNumber()) {
+        throw new IOException("month " + e.getKey() + " lacks rows, low or high");
+      }
+      months.put(e.getKey(), new Print(p.get("rows").asLong(), p.get("low").asLong(), p.get("high").asLong()));
+    }
+    return new MonthPrints(months);
+  }
+
+  private static Path file(String tablePath, long version) {
+    return new Path(new Path(tablePath, DIR), String.format("%020d.json", version));
+  }
+
+  /**
+   * Keeps these prints as those of {@code version} of the table at {@code tablePath}, and removes the files of
+   * other versions. A failure is logged, not thrown: the table is written already, and the next load scans.
+   */
+  public void write(SparkSession spark, String tablePath, long version) {
+    Path target = file(tablePath, version);
+    try {
+      FileSystem fs = target.getFileSystem(spark.sessionState().newHadoopConf());
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(toJson(version).getBytes(StandardCharsets.UTF_8));
+      }
+      for (FileStatus old : fs.listStatus(target.getParent())) {
+        if (!old.getPath().getName().equals(target.getName())) {
+          fs.delete(old.getPath(), false);
+        }
+      }
+      LOG.info("Kept the month prints of {} version {} ({} months)", tablePath, version, months.size());
+    } catch (IOException e) {
+      LOG.warn("Cannot keep the month prints of {} version {}: {} (the next load scans instead)", tablePath,
+          version, e.toString());
+    }
+  }
+
+  /** The prints kept for {@code version} of the table, if there are any and they can be read. */
+  public static Optional<MonthPrints> read(SparkSession spark, String tablePath, long version) {
+    Path source = file(tablePath, version);
+    try {
+      FileSystem fs = source.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.exists(source)) {
+        return Optional.empty();
+      }
+      try (InputStream in = fs.open(source)) {
+        return Optional.of(fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), version));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot read the month prints {}: {} (scanning instead)", source, e.toString());
+      return Optional.empty();
+    }
+  }
+}
