@@ -84,8 +84,17 @@ public final class MonthPrints {
    */
   public static Dataset<Row> parts(Dataset<Row> rows, Column month, Column rowHash, long sign) {
     Column h = lineHash(rowHash);
-    return rows.select(month.as(Columns.ORDER_YEAR_MONTH), lit(sign).as(ROWS),
-        h.bitwiseAND(lit(0xFFFFFFFFL)).multiply(sign).as(LOW), shiftrightunsigned(h, 32).multiply(sign).as(HIGH));
+    return rows.select(month.as(Columns.ORDER_YEAR_MONTH), lit(sign).as(ROWS), low(h).multiply(sign).as(LOW),
+        high(h).multiply(sign).as(HIGH));
+  }
+
+  /** The lower 32 bits of a hash: summed apart from {@link #high}, no sum of a table's rows can overflow. */
+  private static Column low(Column hash) {
+    return hash.bitwiseAND(lit(0xFFFFFFFFL));
+  }
+
+  private static Column high(Column hash) {
+    return shiftrightunsigned(hash, 32);
   }
 
   /** Adds up {@link #parts} by month (a single small aggregation). */
@@ -100,8 +109,7 @@ public final class MonthPrints {
    */
   public static Column[] aggregates() {
     Column h = lineHash(col(Columns.ROW_HASH));
-    return new Column[] {count(lit(1)).as(ROWS), sum(h.bitwiseAND(lit(0xFFFFFFFFL))).as(LOW),
-        sum(shiftrightunsigned(h, 32)).as(HIGH)};
+    return new Column[] {count(lit(1)).as(ROWS), sum(low(h)).as(LOW), sum(high(h)).as(HIGH)};
   }
 
   /** The prints in rows of {@link #aggregates} (or of {@link #sumByMonth}) by month. */
@@ -116,9 +124,9 @@ public final class MonthPrints {
 
   /** The prints of order lines, by a scan. */
   public static MonthPrints scan(Dataset<Row> lines) {
-    Column[] aggregates = aggregates();
-    return fromAggregates(lines.groupBy(col(Columns.ORDER_YEAR_MONTH))
-        .agg(aggregates[0], java.util.Arrays.copyOfRange(aggregates, 1, aggregates.length)).collectAsList());
+    Column[] prints = aggregates();
+    return fromAggregates(lines.groupBy(col(Columns.ORDER_YEAR_MONTH)).agg(prints[0], prints[1], prints[2])
+        .collectAsList());
   }
 
   public SortedMap<String, Print> months() {

@@ -127,10 +127,11 @@ public final class FactLoader {
   }
 
   /**
-   * The MERGE of SPEC §4. A snapshot is first compared month by month (a fingerprint of each month on both
-   * sides, two narrow scans); only the months that differ are compared key by key, with counts observed on the
-   * way. The keys to write are kept as a local checkpoint, and so is the MERGE source: neither re-runs the
-   * comparison nor refers to the fact, which the MERGE would otherwise make Spark re-plan after the commit.
+   * The MERGE of SPEC §4. A snapshot is first compared month by month (the {@link MonthPrints} of both sides, as
+   * kept by their writers or else scanned); only the months that differ are compared key by key, with counts
+   * observed on the way. The keys to write are kept as a local checkpoint, and so is the MERGE source: neither
+   * re-runs the comparison nor refers to the fact, which the MERGE would otherwise make Spark re-plan after the
+   * commit.
    */
   private void merge(Instant start, Dataset<Row> lines, Optional<MonthPrints> linePrints, Lookups toFact) {
     SparkSession spark = ctx.spark();
@@ -143,17 +144,16 @@ public final class FactLoader {
     long factVersion = DeltaTables.version(spark, path);
     Dataset<Row> fact = DeltaTables.read(spark, path, factVersion);
     Optional<MonthPrints> keptFactPrints = MonthPrints.read(spark, path, factVersion);
-    // what the fact's prints are before this load: a snapshot MERGE always knows them; append mode never scans
-    Optional<MonthPrints> factPrints = keptFactPrints;
+    // the fact's prints before this load: a snapshot MERGE needs them (scanned when none were kept); append mode
+    // never scans the whole fact, and keeps new prints only when it found some
+    Optional<MonthPrints> factPrints = append || keptFactPrints.isPresent() ? keptFactPrints
+        : Optional.of(MonthPrints.scan(fact));
     Map<String, String> details = new LinkedHashMap<>();
     details.put("mode", append ? "merge_append" : "merge_snapshot");
     long inputRows = -1;
     long unchangedMonthsRows = 0;
     if (!append) {
       MonthPrints batchPrints = linePrints.orElseGet(() -> MonthPrints.scan(lines));
-      if (factPrints.isEmpty()) {
-        factPrints = Optional.of(MonthPrints.scan(fact));
-      }
       details.put("month_prints", "lines:" + (linePrints.isPresent() ? "kept" : "scanned")
           + " fact:" + (keptFactPrints.isPresent() ? "kept" : "scanned"));
       List<String> differing = batchPrints.differing(factPrints.get());

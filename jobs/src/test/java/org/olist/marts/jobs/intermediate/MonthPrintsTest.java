@@ -1,5 +1,6 @@
 package org.olist.marts.jobs.intermediate;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,8 +83,8 @@ class MonthPrintsTest {
   void emptyMonthsAreNoMonths() {
     MonthPrints fact = factPrints();
     MonthPrints gone = MonthPrints.sumByMonth(MonthPrints.parts(
-        Frames.of(DDL, new Object[] {"o4", 1, "2018-03", "d"}), org.apache.spark.sql.functions.col(
-            Columns.ORDER_YEAR_MONTH), org.apache.spark.sql.functions.col(Columns.ROW_HASH), -1));
+        Frames.of(DDL, new Object[] {"o4", 1, "2018-03", "d"}), col(Columns.ORDER_YEAR_MONTH), col(Columns.ROW_HASH),
+        -1));
     MonthPrints after = fact.plus(gone);
     assertEquals(List.of("2018-01", "2018-02"), List.copyOf(after.months().keySet()));
     assertNotEquals(fact, after);
