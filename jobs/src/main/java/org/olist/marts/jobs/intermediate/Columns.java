@@ -25,6 +25,8 @@ public final class Columns {
   public static final String SOURCE_UPDATED_AT = "source_updated_at";
   public static final String IS_VERIFIED = "is_verified";
   public static final String QUALITY_ISSUE_REASON = "quality_issue_reason";
+  public static final String IS_PRODUCT_KNOWN = "is_product_known";
+  public static final String IS_SELLER_KNOWN = "is_seller_known";
   public static final String ROW_HASH = "row_hash";
   public static final String CUSTOMER_ZIP = "customer_zip_code_prefix";
   public static final String CUSTOMER_CITY = "customer_city";

@@ -58,7 +58,7 @@ public final class IntermediateJob extends OlistJob {
         Map.of("orders_without_items", Long.toString(ordersWithoutItems),
             "items_without_order", Long.toString(itemsWithoutOrder)));
     keepMonthPrints(ctx, lines.deltaVersion());
-    ctx.publish(CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders));
+    ctx.publish(CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
     ctx.publish(PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
   }
 

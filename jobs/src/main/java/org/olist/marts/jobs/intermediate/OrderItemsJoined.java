@@ -36,7 +36,9 @@ public final class OrderItemsJoined {
       Columns.DELIVERED_CARRIER, Columns.DELIVERED_CUSTOMER, Columns.ESTIMATED_DELIVERY, Columns.SHIPPING_LIMIT,
       Columns.PRICE, Columns.FREIGHT_VALUE, Columns.ORDER_DATE, Columns.ORDER_YEAR_MONTH,
       Columns.ORDER_SEQUENCE_NUMBER, Columns.DELIVERY_TIME_DAYS, Columns.IS_DELAYED, Columns.SOURCE_UPDATED_AT,
-      Columns.IS_VERIFIED, Columns.QUALITY_ISSUE_REASON, QualityRules.PRODUCT_KNOWN, QualityRules.SELLER_KNOWN);
+      Columns.IS_VERIFIED, Columns.QUALITY_ISSUE_REASON, Columns.IS_PRODUCT_KNOWN, Columns.IS_SELLER_KNOWN);
+  /** Hashed as true-or-null, as before they were stored, so the hashes already in a fact stay valid. */
+  private static final List<String> KNOWN_FLAGS = List.of(Columns.IS_PRODUCT_KNOWN, Columns.IS_SELLER_KNOWN);
 
   private static final String NULL_MARK = "\u0000";
   private static final String SEPARATOR = "\u0001";
@@ -45,17 +47,31 @@ public final class OrderItemsJoined {
   }
 
   /**
-   * Orders with a purchase time, with the person and the person's order sequence number (1 = first order by
-   * purchase time, ties broken by order_id; null when the customer row is missing).
+   * The orders that are purchases (SPEC §3): a purchase time and at least one line, i.e. the orders present in
+   * the fact. An order without items (canceled or unavailable before anything was added) is not one.
    */
-  public static Dataset<Row> ordersWithSequence(Dataset<Row> orders, Dataset<Row> customers) {
-    Dataset<Row> withPerson = orders.filter(col(Columns.PURCHASE_TS).isNotNull())
+  public static Dataset<Row> purchases(Dataset<Row> orders, Dataset<Row> items) {
+    return orders.filter(col(Columns.PURCHASE_TS).isNotNull())
+        .join(items.select(col(Columns.ORDER_ID)), Keys.of(Columns.ORDER_ID), "left_semi");
+  }
+
+  /** The rank of an order among the person's purchases: 1 = first by purchase time, ties by order_id. */
+  public static Column sequenceNumber() {
+    return row_number().over(Window.partitionBy(col(Columns.CUSTOMER_UNIQUE_ID))
+        .orderBy(col(Columns.PURCHASE_TS), col(Columns.ORDER_ID)));
+  }
+
+  /**
+   * The {@link #purchases} with the person and the person's order sequence number ({@link #sequenceNumber};
+   * null when the customer row is missing), so every person's lines in the fact are numbered 1..n.
+   */
+  public static Dataset<Row> purchasesWithSequence(Dataset<Row> orders, Dataset<Row> items,
+                                                   Dataset<Row> customers) {
+    Dataset<Row> withPerson = purchases(orders, items)
         .join(customers.select(col(Columns.CUSTOMER_ID), col(Columns.CUSTOMER_UNIQUE_ID)),
             Keys.of(Columns.CUSTOMER_ID), "left");
-    Column sequence = row_number().over(Window.partitionBy(col(Columns.CUSTOMER_UNIQUE_ID))
-        .orderBy(col(Columns.PURCHASE_TS), col(Columns.ORDER_ID)));
     return withPerson.withColumn(Columns.ORDER_SEQUENCE_NUMBER,
-        when(col(Columns.CUSTOMER_UNIQUE_ID).isNotNull(), sequence));
+        when(col(Columns.CUSTOMER_UNIQUE_ID).isNotNull(), sequenceNumber()));
   }
 
   /** {@code order_date} and {@code order_year_month} from the purchase time (source wall clock). */
@@ -84,19 +100,22 @@ public final class OrderItemsJoined {
   /** SHA-256 over the business columns; nulls and separators are marked so that no two rows collide by shape. */
   public static Column rowHash() {
     Column[] parts = HASHED_COLUMNS.stream()
-        .map(c -> coalesce(col(c).cast(DataTypes.StringType), lit(NULL_MARK)))
+        .map(c -> KNOWN_FLAGS.contains(c) ? when(col(c), lit("true")) : col(c).cast(DataTypes.StringType))
+        .map(c -> coalesce(c, lit(NULL_MARK)))
         .toArray(Column[]::new);
     return sha2(concat_ws(SEPARATOR, parts), 256);
   }
 
   public static Dataset<Row> build(Dataset<Row> items, Dataset<Row> orders, Dataset<Row> customers,
                                    Dataset<Row> products, Dataset<Row> sellers) {
-    Dataset<Row> ordersSeq = ordersWithSequence(orders, customers);
-    Dataset<Row> productKeys = products.select(col(Columns.PRODUCT_ID), lit(true).alias(QualityRules.PRODUCT_KNOWN));
-    Dataset<Row> sellerKeys = sellers.select(col(Columns.SELLER_ID), lit(true).alias(QualityRules.SELLER_KNOWN));
+    Dataset<Row> ordersSeq = purchasesWithSequence(orders, items, customers);
+    Dataset<Row> productKeys = products.select(col(Columns.PRODUCT_ID), lit(true).alias(Columns.IS_PRODUCT_KNOWN));
+    Dataset<Row> sellerKeys = sellers.select(col(Columns.SELLER_ID), lit(true).alias(Columns.IS_SELLER_KNOWN));
     Dataset<Row> lines = items.join(ordersSeq, Keys.of(Columns.ORDER_ID), "inner")
         .join(productKeys, Keys.of(Columns.PRODUCT_ID), "left")
-        .join(sellerKeys, Keys.of(Columns.SELLER_ID), "left");
+        .join(sellerKeys, Keys.of(Columns.SELLER_ID), "left")
+        .withColumn(Columns.IS_PRODUCT_KNOWN, coalesce(col(Columns.IS_PRODUCT_KNOWN), lit(false)))
+        .withColumn(Columns.IS_SELLER_KNOWN, coalesce(col(Columns.IS_SELLER_KNOWN), lit(false)));
     Dataset<Row> derived = withOrderDates(lines)
         .withColumn(Columns.DELIVERY_TIME_DAYS, deliveryTimeDays())
         .withColumn(Columns.IS_DELAYED, isDelayed())
@@ -109,6 +128,7 @@ public final class OrderItemsJoined {
         col(Columns.ESTIMATED_DELIVERY), col(Columns.SHIPPING_LIMIT), col(Columns.PRICE), col(Columns.FREIGHT_VALUE),
         col(Columns.ORDER_DATE), col(Columns.ORDER_YEAR_MONTH), col(Columns.ORDER_SEQUENCE_NUMBER),
         col(Columns.DELIVERY_TIME_DAYS), col(Columns.IS_DELAYED), col(Columns.SOURCE_UPDATED_AT),
-        col(Columns.IS_VERIFIED), col(Columns.QUALITY_ISSUE_REASON), col(Columns.ROW_HASH));
+        col(Columns.IS_VERIFIED), col(Columns.QUALITY_ISSUE_REASON), col(Columns.IS_PRODUCT_KNOWN),
+        col(Columns.IS_SELLER_KNOWN), col(Columns.ROW_HASH));
   }
 }

@@ -3,6 +3,7 @@ package org.olist.marts.jobs.intermediate;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -23,9 +24,6 @@ public final class QualityRules {
   public static final String UNKNOWN_PRODUCT = "Unknown Product";
   public static final String UNKNOWN_SELLER = "Unknown Seller";
 
-  public static final String PRODUCT_KNOWN = "_product_known";
-  public static final String SELLER_KNOWN = "_seller_known";
-
   /** The ordered rules: (reason, condition). */
   public record Rule(String reason, Column matches) {
   }
@@ -40,13 +38,13 @@ public final class QualityRules {
         new Rule(GHOST_DELIVERY, col(Columns.ORDER_STATUS).equalTo("delivered").and(delivered.isNull())),
         new Rule(ARRIVAL_BEFORE_SHIPPING, delivered.lt(col(Columns.DELIVERED_CARRIER))),
         new Rule(ARRIVAL_BEFORE_APPROVAL, delivered.lt(col(Columns.APPROVED_AT))),
-        new Rule(UNKNOWN_PRODUCT, col(PRODUCT_KNOWN).isNull()),
-        new Rule(UNKNOWN_SELLER, col(SELLER_KNOWN).isNull()));
+        new Rule(UNKNOWN_PRODUCT, not(coalesce(col(Columns.IS_PRODUCT_KNOWN), lit(false)))),
+        new Rule(UNKNOWN_SELLER, not(coalesce(col(Columns.IS_SELLER_KNOWN), lit(false)))));
   }
 
   /**
-   * Adds {@code quality_issue_reason} and {@code is_verified}. Expects {@link #PRODUCT_KNOWN} and
-   * {@link #SELLER_KNOWN}: non-null when the key has a row in its dimension.
+   * Adds {@code quality_issue_reason} and {@code is_verified}. Expects {@code is_product_known} and
+   * {@code is_seller_known}: true when the key has a row in its dimension.
    */
   public static Dataset<Row> apply(Dataset<Row> lines) {
     Column reason = lit(null).cast("string");

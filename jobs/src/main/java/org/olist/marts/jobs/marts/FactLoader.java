@@ -138,8 +138,8 @@ public final class FactLoader {
     Phases phases = new Phases();
     Timestamp mark = HighWaterMark.read(spark, path);
     boolean append = "append".equals(ctx.config().incrementalMode());
-    Dataset<Row> batch = (append ? IncrementalFact.appendWindow(lines, mark, ctx.config().lookbackDays()) : lines)
-        .withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
+    // an append batch comes windowed by the caller (MartsJob), which numbers its purchases on from the fact
+    Dataset<Row> batch = lines.withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
     // the fact is read at one version: the one its kept prints (if any) describe, and the MERGE must follow
     long factVersion = DeltaTables.version(spark, path);
     Dataset<Row> fact = DeltaTables.read(spark, path, factVersion);

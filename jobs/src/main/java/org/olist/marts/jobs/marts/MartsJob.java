@@ -63,11 +63,26 @@ public final class MartsJob extends OlistJob {
   protected void execute(JobContext ctx) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
     boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
+    // the lines are read at one version, the one whose month prints the intermediate job kept
+    String linesPath = ctx.warehouse().path(ctx.table(IntermediateJob.ORDER_ITEMS_JOINED));
+    long linesVersion = DeltaTables.version(ctx.spark(), linesPath);
+    Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
+    Dataset<Row> persons = ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED);
+    String factPath = ctx.warehouse().path(ctx.table(FCT_ORDER_ITEMS));
+    if (append && ctx.config().backfillFrom().isEmpty() && DeltaTables.exists(ctx.spark(), factPath)
+        && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(DIM_CUSTOMERS)))) {
+      // an append batch: the rows inside the lookback, numbered and counted on from what is loaded
+      lines = IncrementalFact.appendWindow(lines, HighWaterMark.read(ctx.spark(), factPath),
+          ctx.config().lookbackDays());
+      Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(FCT_ORDER_ITEMS)))
+          .localCheckpoint(true);
+      lines = PurchaseHistory.continueSequence(lines, numbered);
+      persons = PurchaseHistory.continueCustomers(persons, ctx.read(DIM_CUSTOMERS), numbered);
+    }
     // a replaced dimension is kept in memory while it is written, so that the fact's lookups read no table;
     // an upserted one is read back (the batch holds only part of it)
     Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-    marts.put(DIM_CUSTOMERS, Dimensions.customers(ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED),
-        ctx.table(DIM_CUSTOMERS)));
+    marts.put(DIM_CUSTOMERS, Dimensions.customers(persons, ctx.table(DIM_CUSTOMERS)));
     marts.put(DIM_PRODUCTS, Dimensions.products(ctx.read(IntermediateJob.PRODUCTS_ENRICHED),
         ctx.table(DIM_PRODUCTS)));
     marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read("stg_sellers"), ctx.table(DIM_SELLERS)));
@@ -78,10 +93,6 @@ public final class MartsJob extends OlistJob {
       marts.put(DIM_DATE, ctx.conform(ctx.table(DIM_DATE),
           DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
-    // the lines are read at one version, the one whose month prints the intermediate job kept
-    String linesPath = ctx.warehouse().path(ctx.table(IntermediateJob.ORDER_ITEMS_JOINED));
-    long linesVersion = DeltaTables.version(ctx.spark(), linesPath);
-    Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
         marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt));
     Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();

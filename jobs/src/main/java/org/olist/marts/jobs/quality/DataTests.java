@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -54,6 +55,8 @@ public final class DataTests {
         return t.filter(col(c).isNotNull().and(col(c).isin(test.stringList("values").toArray()).unary_$bang()));
       case "expression":
         return t.filter(test.string("fails-when"));
+      case "sql":
+        return query(test, tables);
       case "date_completeness":
         return dateGapsAndDuplicates(t, c, test.string("from"), test.string("to"));
       case "reconciliation":
@@ -67,6 +70,20 @@ public final class DataTests {
       default:
         throw new OlistException("Cannot run data test " + test.name() + ": unknown type '" + test.type() + "'");
     }
+  }
+
+  /**
+   * A test that spans tables: its {@code sql} reads the test's table and the tables it {@code requires}, each
+   * under its catalog name, and returns the failing rows.
+   */
+  static Dataset<Row> query(DataTestModel test, Function<String, Dataset<Row>> tables) {
+    List<String> names = new ArrayList<>(test.requires());
+    names.add(test.table());
+    Dataset<Row> first = tables.apply(test.table());
+    for (String name : names) {
+      tables.apply(name).createOrReplaceTempView(name);
+    }
+    return first.sparkSession().sql(test.string("sql"));
   }
 
   /** Days of the range that are missing, and days that appear more than once. */
@@ -87,7 +104,7 @@ public final class DataTests {
     Row f = fact.agg(count(lit(1)), sum(col("price_brl")), sum(col("freight_value_brl"))).first();
     Row s = stagedItems.agg(count(lit(1)), sum(col("price")), sum(col("freight_value"))).first();
     StructType schema = StructType.fromDDL("figure string, staged string, fact string");
-    List<Row> diffs = new java.util.ArrayList<>();
+    List<Row> diffs = new ArrayList<>();
     String[] names = {"rows", "price", "freight_value"};
     for (int i = 0; i < names.length; i++) {
       Object staged = normalise(s.get(i));

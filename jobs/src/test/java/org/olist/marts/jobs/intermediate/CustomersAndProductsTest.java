@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.olist.marts.jobs.testing.Frames.ts;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -24,7 +25,8 @@ class CustomersAndProductsTest {
         OrderItemsJoinedTest.order("o1", "c1", "delivered", "2017-05-01 10:00:00", null, null, null, null),
         OrderItemsJoinedTest.order("o2", "c2", "delivered", "2018-02-01 10:00:00", null, null, null, null),
         OrderItemsJoinedTest.order("o3", "c3", "delivered", "2018-03-01 10:00:00", null, null, null, null));
-    Map<String, Row> people = CustomersDeduplicated.build(customers, orders).collectAsList().stream()
+    Map<String, Row> people = CustomersDeduplicated.build(customers, orders, itemsOf("o1", "o2", "o3"))
+        .collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r));
     assertEquals(2, people.size());
     Row p1 = people.get("p1");
@@ -45,8 +47,42 @@ class CustomersAndProductsTest {
     Dataset<Row> orders = Frames.table("stg_orders",
         OrderItemsJoinedTest.order("oB", "c1", "delivered", "2018-01-01 10:00:00", null, null, null, null),
         OrderItemsJoinedTest.order("oA", "c2", "delivered", "2018-01-01 10:00:00", null, null, null, null));
-    Row p1 = CustomersDeduplicated.build(customers, orders).first();
+    Row p1 = CustomersDeduplicated.build(customers, orders, itemsOf("oA", "oB")).first();
     assertEquals("SP", p1.getAs(Columns.CUSTOMER_STATE));
+  }
+
+  @Test
+  void countsAndDatesCoverOnlyOrdersWithLinesWhileTheLocationFollowsAnyOrder() {
+    Dataset<Row> customers = Frames.table("stg_customers",
+        new Object[] {"c1", "p1", "01151", "sao paulo", "SP"},
+        new Object[] {"c2", "p1", "20000", "rio de janeiro", "RJ"},
+        new Object[] {"c3", "p1", "30000", "belo horizonte", "MG"},
+        new Object[] {"c4", "p2", "40000", "salvador", "BA"});
+    Dataset<Row> orders = Frames.table("stg_orders",
+        OrderItemsJoinedTest.order("empty1", "c1", "unavailable", "2017-01-01 10:00:00", null, null, null, null),
+        OrderItemsJoinedTest.order("bought", "c2", "delivered", "2017-06-01 10:00:00", null, null, null, null),
+        OrderItemsJoinedTest.order("empty2", "c3", "canceled", "2018-01-01 10:00:00", null, null, null, null),
+        OrderItemsJoinedTest.order("empty3", "c4", "canceled", "2018-02-01 10:00:00", null, null, null, null));
+    Map<String, Row> people = CustomersDeduplicated.build(customers, orders, itemsOf("bought")).collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
+    Row p1 = people.get("p1");
+    assertEquals("MG", p1.getAs(Columns.CUSTOMER_STATE), "located at the most recent order of any kind");
+    assertEquals(Frames.date("2017-06-01"), p1.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
+    assertEquals(Frames.date("2017-06-01"), p1.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
+    assertEquals(1L, (long) p1.getAs(CustomersDeduplicated.ORDER_COUNT));
+    assertFalse((Boolean) p1.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    Row p2 = people.get("p2");
+    assertEquals("BA", p2.getAs(Columns.CUSTOMER_STATE));
+    assertNull(p2.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
+    assertNull(p2.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
+    assertEquals(0L, (long) p2.getAs(CustomersDeduplicated.ORDER_COUNT));
+    assertFalse((Boolean) p2.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+  }
+
+  /** One line for each of {@code orders}. */
+  private static Dataset<Row> itemsOf(String... orders) {
+    return Frames.table("stg_order_items", Arrays.stream(orders)
+        .map(o -> OrderItemsJoinedTest.item(o, 1, "prod1", "sel1", "1.00")).toArray(Object[][]::new));
   }
 
   @Test

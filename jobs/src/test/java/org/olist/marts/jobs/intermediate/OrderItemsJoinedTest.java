@@ -62,13 +62,19 @@ class OrderItemsJoinedTest {
   }
 
   @Test
-  void anOrderWithoutItemsCountsInTheSequenceButIsNotARow() {
+  void anOrderWithoutItemsIsNeitherARowNorAPurchaseInTheSequence() {
+    // SPEC §3: o1 (unavailable, empty) is not the person's first purchase; o2 is, and o3 follows without a gap
     Dataset<Row> orders = Frames.table("stg_orders",
         order("o1", "c1", "unavailable", "2018-01-01 10:00:00", null, null, null, null),
-        order("o2", "c2", "delivered", "2018-01-02 10:00:00", null, null, null, null));
-    Map<String, Row> rows = build(orders, Frames.table("stg_order_items", item("o2", 1, "prod1", "sel1", "1.00")));
-    assertEquals(1, rows.size());
-    assertEquals(2, (int) rows.get("o2#1").getAs(Columns.ORDER_SEQUENCE_NUMBER));
+        order("o2", "c2", "delivered", "2018-01-02 10:00:00", null, null, null, null),
+        order("o4", "c1", "canceled", "2018-01-03 10:00:00", null, null, null, null),
+        order("o3", "c3", "delivered", "2018-01-04 10:00:00", null, null, null, null));
+    Map<String, Row> rows = build(orders, Frames.table("stg_order_items", item("o2", 1, "prod1", "sel1", "1.00"),
+        item("o3", 1, "prod1", "sel1", "1.00"), item("o3", 2, "prod1", "sel1", "1.00")));
+    assertEquals(3, rows.size());
+    assertEquals(1, (int) rows.get("o2#1").getAs(Columns.ORDER_SEQUENCE_NUMBER));
+    assertEquals(2, (int) rows.get("o3#1").getAs(Columns.ORDER_SEQUENCE_NUMBER));
+    assertEquals(2, (int) rows.get("o3#2").getAs(Columns.ORDER_SEQUENCE_NUMBER));
   }
 
   @Test

@@ -13,7 +13,7 @@ import org.olist.marts.jobs.testing.Frames;
 class QualityRulesTest {
   private static final String DDL = "price decimal(12,2), order_status string, order_approved_at timestamp, "
       + "order_delivered_carrier_date timestamp, order_delivered_customer_date timestamp, "
-      + "_product_known boolean, _seller_known boolean";
+      + "is_product_known boolean, is_seller_known boolean";
 
   private static Row check(String price, String status, String approved, String carrier, String delivered,
                            Boolean product, Boolean seller) {

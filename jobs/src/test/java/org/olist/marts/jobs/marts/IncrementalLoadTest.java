@@ -26,12 +26,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.catalog.DataTestModel;
+import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.intermediate.MonthPrints;
+import org.olist.marts.jobs.quality.DataTests;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -232,6 +235,20 @@ class IncrementalLoadTest {
     assertEquals(0, fact(wh).join(Pipeline.table(wh, "marts", "dim_customers"),
         org.olist.marts.common.spark.Keys.of("customer_sk"), "left_anti").count(), "older members were kept");
     assertEquals("merge_append", factDetails(wh, "append-2").get("mode"));
+
+    // persons with purchases in both loads are numbered and counted on from the first (SPEC §3 invariants)
+    Dataset<Row> returning = fact(wh).filter("customer_sk != -1").groupBy("customer_sk")
+        .agg(functions.countDistinct("loaded_at").alias("loads"), functions.max("order_sequence_number").alias("n"))
+        .filter("loads > 1");
+    assertTrue(returning.count() > 0, "the batch brings new orders of persons already loaded");
+    assertEquals(0, returning.filter("n < 2").count());
+    for (String test : List.of("fct_order_items__sequence_numbers_contiguous",
+        "dim_customers__repeat_buyer_matches_fact")) {
+      DataTestModel model = ModelCatalog.get().dataTests().stream().filter(t -> t.name().equals(test))
+          .findFirst().orElseThrow();
+      assertEquals(0, DataTests.failingRows(model, t -> Pipeline.table(wh, "marts", t),
+          ModelCatalog.get().stateCodes()).count(), test);
+    }
   }
 
   // ---------------------------------------------------------------- helpers

@@ -92,6 +92,6 @@ class MartsTransformsTest {
   private static Object[] line(String order, int n, String person, String product, String seller) {
     return new Object[] {order, n, "c-" + order, person, product, seller, "delivered", ts("2018-01-05 10:00:00"),
         null, null, null, null, null, money("10.00"), money("1.00"), Frames.date("2018-01-05"), "2018-01", 1, null,
-        false, ts("2018-01-05 10:00:00"), true, null, "hash-" + order};
+        false, ts("2018-01-05 10:00:00"), true, null, true, true, "hash-" + order};
   }
 }

@@ -32,6 +32,10 @@ public final class OlistReference {
   public long distinctPersons;
   public long persons;
   public long repeatBuyers;
+  /** order_id → its sequence number among the person's purchases, for every purchase of a known person. */
+  public final Map<String, Integer> sequence = new HashMap<>();
+  public long purchases;
+  public long personsWithoutPurchases;
   public long products;
   public long unknownCategories;
   public long nullVolumes;
@@ -58,23 +62,31 @@ public final class OlistReference {
           ts(o.get("order_approved_at")), ts(o.get("order_delivered_carrier_date")),
           ts(o.get("order_delivered_customer_date")), ts(o.get("order_estimated_delivery_date"))));
     }
+    List<Map<String, String>> items = Csv.read(dir.resolve("olist_order_items_dataset.csv"));
+    Set<String> ordersWithLines = new HashSet<>();
+    for (Map<String, String> i : items) {
+      ordersWithLines.add(i.get("order_id"));
+    }
+    // a person's purchases: orders with a purchase time and at least one line (SPEC §3)
     Map<String, List<Order>> byPerson = new HashMap<>();
     for (Order o : orders.values()) {
       String p = person.get(o.customer());
-      if (p != null && o.purchase() != null) {
+      if (p != null && o.purchase() != null && ordersWithLines.contains(o.id())) {
         byPerson.computeIfAbsent(p, k -> new ArrayList<>()).add(o);
       }
     }
-    Map<String, Integer> sequence = new HashMap<>();
+    Map<String, Integer> sequence = ref.sequence;
     for (List<Order> list : byPerson.values()) {
       list.sort(Comparator.comparing(Order::purchase).thenComparing(Order::id));
       for (int i = 0; i < list.size(); i++) {
         sequence.put(list.get(i).id(), i + 1);
       }
+      ref.purchases += list.size();
     }
     Set<String> allPersons = new HashSet<>(person.values());
     ref.persons = allPersons.size();
     ref.repeatBuyers = byPerson.values().stream().filter(l -> l.size() > 1).count();
+    ref.personsWithoutPurchases = allPersons.stream().filter(p -> !byPerson.containsKey(p)).count();
 
     Set<String> productIds = new HashSet<>();
     for (Map<String, String> p : Csv.read(dir.resolve("olist_products_dataset.csv"))) {
@@ -95,7 +107,7 @@ public final class OlistReference {
     ref.sellers = sellerIds.size();
 
     Set<String> factPersons = new HashSet<>();
-    for (Map<String, String> i : Csv.read(dir.resolve("olist_order_items_dataset.csv"))) {
+    for (Map<String, String> i : items) {
       Order o = orders.get(i.get("order_id"));
       if (o == null || o.purchase() == null) {
         continue;
