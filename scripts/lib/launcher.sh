@@ -55,14 +55,16 @@ olist_submit() {
   [[ -n "$master" ]] && master_args=(--master "$master")
   if [[ -n "${SPARK_HOME:-}" ]]; then
     "$SPARK_HOME/bin/spark-submit" "${master_args[@]}" --class "$class" \
-      --driver-java-options "-Dlog4j2.configurationFile=file:$LOG4J_CONF" \
+      --driver-java-options "-Dlog4j2.configurationFile=file:$LOG4J_CONF -Duser.timezone=UTC" \
+      --conf spark.executor.extraJavaOptions=-Duser.timezone=UTC \
       --conf spark.sql.session.timeZone=UTC \
       "${spark_args[@]}" "$APP_JAR" "$@"
   else
     "$(olist_java)" "${JAVA_OPENS[@]}" -Xmx"${OLIST_DRIVER_MEMORY:-4g}" ${OLIST_JAVA_OPTS:-} \
-      -Dlog4j2.configurationFile="file:$LOG4J_CONF" -Dspark.sql.session.timeZone=UTC \
+      -Dlog4j2.configurationFile="file:$LOG4J_CONF" -Dspark.sql.session.timeZone=UTC -Duser.timezone=UTC \
       -cp "$APP_JAR:$(cat "$CLASSPATH_FILE")" org.apache.spark.deploy.SparkSubmit \
-      "${master_args[@]}" --class "$class" "${spark_args[@]}" "$APP_JAR" "$@"
+      "${master_args[@]}" --class "$class" --conf spark.executor.extraJavaOptions=-Duser.timezone=UTC \
+      "${spark_args[@]}" "$APP_JAR" "$@"
   fi
 }
 

@@ -2,11 +2,14 @@ package org.olist.marts.common.delta;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.OlistException;
 import org.slf4j.Logger;
@@ -14,6 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /** Path-based Delta reads and atomic writes (one commit per table write). */
 public final class DeltaTables {
+  /** The writer option of a partial overwrite. */
+  public static final String REPLACE_WHERE = "replaceWhere";
+  private static final String OVERWRITE_SCHEMA = "overwriteSchema";
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
   private DeltaTables() {
   }
@@ -41,32 +47,87 @@ public final class DeltaTables {
   /**
    * Replaces the table's content in one commit; readers see the old or the new version. The table is created
    * from the catalog schema first (Delta keeps NOT NULL only for columns declared at creation, and then
-   * checks it on every write); a table whose schema no longer matches the catalog is recreated.
+   * checks it on every write). A table whose schema or partitioning no longer matches the catalog gets the new
+   * schema and the new rows in the same commit, so no version of it is ever empty (SPEC §10). Delta cannot
+   * declare NOT NULL in such a commit: the columns stay nullable in the Delta schema (the writers' contract check
+   * still refuses a null there) until the table is dropped and built again; that difference alone is no reason
+   * to replace the schema again.
    */
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
-    return overwrite(df, path, schema, partitionBy, java.util.Map.of());
+    return overwrite(df, path, schema, partitionBy, Map.of());
   }
 
-  /** As {@link #overwrite(Dataset, String, StructType, List)} with writer options (replaceWhere, userMetadata). */
+  /**
+   * As {@link #overwrite(Dataset, String, StructType, List)} with writer options (replaceWhere, userMetadata).
+   * A partial overwrite ({@code replaceWhere}) of a table whose schema differs from the catalog is refused: it
+   * would have to drop every row outside the window.
+   */
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
-                                 java.util.Map<String, String> options) {
+                                 Map<String, String> options) {
     SparkSession spark = df.sparkSession();
     if (!exists(spark, path)) {
       create(spark, path, schema, partitionBy, false);
-    } else {
-      org.apache.spark.sql.delta.Snapshot snapshot = DeltaTable.forPath(spark, path).deltaLog()
-          .unsafeVolatileSnapshot();
-      StructType current = snapshot.schema();
-      List<String> currentPartitions =
-          scala.jdk.javaapi.CollectionConverters.asJava(snapshot.metadata().partitionColumns());
-      if (!current.equals(schema) || !currentPartitions.equals(partitionBy)) {
-        LOG.warn("Table {} has schema {} partitioned by {}; the catalog says {} partitioned by {}: recreating it",
-            path, current.simpleString(), currentPartitions, schema.simpleString(), partitionBy);
-        create(spark, path, schema, partitionBy, true);
+      df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
+      return lastCommit(spark, path);
+    }
+    List<String> differences = differences(spark, path, schema, partitionBy, false);
+    if (differences.isEmpty()) {
+      df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
+      return lastCommit(spark, path);
+    }
+    if (options.containsKey(REPLACE_WHERE)) {
+      throw new OlistException("Cannot replace part of " + path + " (" + options.get(REPLACE_WHERE) + "): the table "
+          + "differs from the catalog and a partial write never recreates a table, which would lose every row "
+          + "outside the window; nothing was written. Rebuild it with --full-refresh.\n"
+          + String.join("\n", differences));
+    }
+    LOG.warn("Table {} differs from the catalog; its schema and rows are replaced in one commit:\n{}", path,
+        String.join("\n", differences));
+    df.write().format("delta").mode(SaveMode.Overwrite).option(OVERWRITE_SCHEMA, "true")
+        .partitionBy(partitionBy.toArray(String[]::new)).options(options).save(path);
+    return lastCommit(spark, path);
+  }
+
+  /**
+   * How the table differs from the catalog's schema and partitioning, one line per difference; empty when it
+   * does not. A column the table allows null and the catalog declares NOT NULL counts only when
+   * {@code strictNullability}: rows that honour the catalog can be written there as they are. Read through the
+   * public API: the schema as a reader sees it, the partitioning from the detail.
+   */
+  public static List<String> differences(SparkSession spark, String path, StructType schema,
+                                         List<String> partitionBy, boolean strictNullability) {
+    DeltaTable table = DeltaTable.forPath(spark, path);
+    StructType current = table.toDF().schema();
+    Row detail = table.detail().first();
+    List<String> partitions = detail.getList(detail.fieldIndex("partitionColumns"));
+    List<String> out = new ArrayList<>();
+    for (StructField f : current.fields()) {
+      if (!List.of(schema.fieldNames()).contains(f.name())) {
+        out.add("  column " + f.name() + " " + f.dataType().simpleString() + ": in the table, not in the catalog");
       }
     }
-    df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
-    return lastCommit(spark, path);
+    for (StructField f : schema.fields()) {
+      if (!List.of(current.fieldNames()).contains(f.name())) {
+        out.add("  column " + f.name() + " " + f.dataType().simpleString() + ": in the catalog, not in the table");
+      } else {
+        StructField t = current.apply(f.name());
+        boolean nullability = strictNullability ? t.nullable() != f.nullable() : !t.nullable() && f.nullable();
+        if (!t.dataType().equals(f.dataType()) || nullability) {
+          out.add("  column " + f.name() + ": table " + describe(t) + ", catalog " + describe(f));
+        }
+      }
+    }
+    if (out.isEmpty() && !List.of(current.fieldNames()).equals(List.of(schema.fieldNames()))) {
+      out.add("  column order: table " + List.of(current.fieldNames()) + ", catalog " + List.of(schema.fieldNames()));
+    }
+    if (!partitions.equals(partitionBy)) {
+      out.add("  partitioned by: table " + partitions + ", catalog " + partitionBy);
+    }
+    return out;
+  }
+
+  private static String describe(StructField f) {
+    return f.dataType().simpleString() + (f.nullable() ? "" : " NOT NULL");
   }
 
   private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
@@ -87,7 +148,7 @@ public final class DeltaTables {
   }
 
   /** The latest commit of a table: its version and operation metrics (rows written, files added...). */
-  public record Commit(long version, java.util.Map<String, String> metrics) {
+  public record Commit(long version, Map<String, String> metrics) {
     public long metric(String name) {
       String value = metrics.get(name);
       return value == null ? 0L : Long.parseLong(value);
@@ -96,7 +157,7 @@ public final class DeltaTables {
 
   public static Commit lastCommit(SparkSession spark, String path) {
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
-    java.util.Map<String, String> metrics = last.isNullAt(1) ? java.util.Map.of() : last.getJavaMap(1);
+    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
     return new Commit(last.getLong(0), metrics);
   }
 

@@ -119,7 +119,7 @@ public final class FactLoader {
       details.put("from", from.toString());
       details.put("to", to.toString());
       details.put("partitions_touched", String.join(",", partitions.stream().sorted().toList()));
-      ctx.overwrite(start, model, path, window, null, details, Map.of("replaceWhere", predicate,
+      ctx.overwrite(start, model, path, window, null, details, Map.of(DeltaTables.REPLACE_WHERE, predicate,
           "userMetadata", HighWaterMark.metadata(later(mark, maxUpdatedAt(window)), ctx.runId())));
     } finally {
       window.unpersist();

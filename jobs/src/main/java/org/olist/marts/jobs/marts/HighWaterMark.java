@@ -1,7 +1,10 @@
 package org.olist.marts.jobs.marts;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
@@ -20,17 +23,36 @@ public final class HighWaterMark {
 
   /** The commit metadata recording a mark (JSON), with the run that set it. */
   public static String metadata(Timestamp mark, String runId) {
-    return "{\"" + KEY + "\":\"" + (mark == null ? "" : mark.toString()) + "\",\"run_id\":\"" + runId + "\"}";
+    return "{\"" + KEY + "\":\"" + format(mark) + "\",\"run_id\":\"" + runId + "\"}";
+  }
+
+  /**
+   * The mark as an ISO-8601 instant in UTC ({@code 2018-10-02T00:18:50Z}): the same instant whatever the
+   * writer's or the reader's JVM time zone (SPEC §10); empty for no mark.
+   */
+  static String format(Timestamp mark) {
+    return mark == null ? "" : mark.toInstant().toString();
+  }
+
+  /**
+   * Reads {@link #format}; a mark written before it ({@code Timestamp.toString}, zone-less) is read the way it
+   * was written, in this JVM's zone, which the launchers pin to UTC.
+   */
+  static Timestamp parse(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    return value.endsWith("Z") ? Timestamp.from(Instant.parse(value)) : Timestamp.valueOf(value);
   }
 
   /** The mark of the latest commit that recorded one; null when none did. */
   public static Timestamp read(SparkSession spark, String path) {
     for (Row r : DeltaTable.forPath(spark, path).history().select("version", "userMetadata")
-        .filter("userMetadata is not null").orderBy(org.apache.spark.sql.functions.col("version").desc())
+        .filter("userMetadata is not null").orderBy(col("version").desc())
         .collectAsList()) {
       Matcher m = VALUE.matcher(r.getString(1));
       if (m.find()) {
-        return m.group(1).isEmpty() ? null : Timestamp.valueOf(m.group(1));
+        return parse(m.group(1));
       }
     }
     return null;

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
@@ -14,7 +13,8 @@ import org.olist.marts.common.OlistException;
 
 /**
  * Every normalisation staging applies, in one place (the catalog names them per column with
- * {@code normalize = ...}). All of them first trim the value and turn an empty string into null.
+ * {@code normalize = ...}). All of them first trim the value of every Unicode white space (tabs, line breaks,
+ * NBSP and the other space separators, the byte-order mark; SPEC §10) and turn an empty string into null.
  * <ul>
  *   <li>{@code trim}: trimmed, empty = null (the default for strings).</li>
  *   <li>{@code lower}: trimmed and lower-cased (order status, payment type).</li>
@@ -34,12 +34,15 @@ public final class Normalizations {
   public static final String CITY = "city";
 
   private static final String ZIP_PATTERN = "^[0-9]{1,5}$";
+  /** Java's \\s is ASCII only; \\p{Z} adds NBSP and the other Unicode space separators. */
+  private static final String WHITE = "[\\s\\p{Z}\\x{FEFF}]";
+  private static final String EDGE_WHITE = "^" + WHITE + "+|" + WHITE + "+$";
 
   private Normalizations() {
   }
 
   public static Column trimmed(Column raw) {
-    return nullif(trim(raw), lit(""));
+    return nullif(regexp_replace(raw, EDGE_WHITE, ""), lit(""));
   }
 
   public static Column apply(String rule, Column raw) {
@@ -54,7 +57,7 @@ public final class Normalizations {
       case ZIP:
         return when(v.rlike(ZIP_PATTERN), lpad(v, 5, "0"));
       case CITY:
-        return lower(regexp_replace(v, "\\s+", " "));
+        return lower(regexp_replace(v, WHITE + "+", " "));
       default:
         throw new OlistException("Cannot normalise: unknown rule '" + rule + "' in the catalog (known: trim, lower, "
             + "state, zip, city)");

@@ -1,12 +1,17 @@
 package org.olist.marts.jobs.staging;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_json;
@@ -22,8 +27,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.spark.Keys;
 
 /**
  * The staging rules of SPEC §3 as pure frame-to-frame functions: typing, the quarantine reasons, exact
@@ -38,8 +45,13 @@ public final class StagingTransforms {
   public static final String RAW = "_raw";
   public static final String COPIES = "_copies";
   public static final String KEY_ROWS = "_key_rows";
+  public static final String UNTYPED_VERSION = "_untyped_version";
   public static final String TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
   private static final String RAW_PREFIX = "_raw_";
+  /** Digits with an optional sign and decimal point: no exponent, no NaN, no thousands separator. */
+  private static final String DECIMAL_SYNTAX = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$";
+  /** Appended to a raw text cut at {@code max-raw-chars}. */
+  public static final String CUT_MARK = "…[cut";
 
   private StagingTransforms() {
   }
@@ -70,13 +82,13 @@ public final class StagingTransforms {
     for (ColumnModel c : model.columns()) {
       Column value = Normalizations.trimmed(col(RAW_PREFIX + c.name()));
       reasons.add(when(value.isNotNull().and(col(c.name()).isNull()),
-          concat(lit("unparseable " + kind(c) + " in column " + c.sourceColumn() + ": '"), value, lit("'"))));
+          concat(whyUntyped(c, value), lit(" in column " + c.sourceColumn() + ": '"), value, lit("'"))));
     }
     List<Column> out = new ArrayList<>();
     model.columnNames().forEach(n -> out.add(col(n)));
     out.add(coalesce(reasons.toArray(Column[]::new)).alias(REASON));
     Column json = to_json(struct(rawFields.toArray(Column[]::new)), Map.of("ignoreNullFields", "false"));
-    out.add(substring(coalesce(col(CORRUPT), json), 1, maxRawChars).alias(RAW));
+    out.add(cut(coalesce(col(CORRUPT), json), maxRawChars).alias(RAW));
     out.add(col(FILE));
     return typedRows.select(out.toArray(Column[]::new));
   }
@@ -88,29 +100,88 @@ public final class StagingTransforms {
     return c.type().typeName().replaceAll("\\(.*", "");
   }
 
-  /** The typed value of a catalog column from its raw string; null when it cannot be typed. */
+  /**
+   * The raw text, cut to {@code maxChars} with a marker saying so (and how long it was), so a quarantined value
+   * is never mistaken for the whole one.
+   */
+  static Column cut(Column raw, int maxChars) {
+    return when(length(raw).gt(maxChars), concat(substring(raw, 1, maxChars), lit(CUT_MARK + " of "),
+        length(raw).cast(DataTypes.StringType), lit(" chars]"))).otherwise(raw);
+  }
+
+  /**
+   * The typed value of a catalog column from its raw string; null when it cannot be typed. Nothing is changed
+   * on the way (SPEC §10): a decimal is plain digits with at most the column's scale of significant decimals
+   * (no rounding, no exponent) and must fit its precision; a floating-point number must be finite and inside the
+   * catalog's {@code range}.
+   */
   static Column typed(ColumnModel c) {
     Column raw = col(c.name());
     if (c.type().equals(DataTypes.StringType)) {
       return Normalizations.apply(c.normalize(), raw);
     }
+    Column v = Normalizations.trimmed(raw);
     if (c.type().equals(DataTypes.TimestampType)) {
-      return try_to_timestamp(Normalizations.trimmed(raw), lit(TIMESTAMP_FORMAT));
+      return try_to_timestamp(v, lit(TIMESTAMP_FORMAT));
     }
-    return Normalizations.trimmed(raw).try_cast(c.type());
+    if (c.type() instanceof DecimalType d) {
+      return when(v.rlike(DECIMAL_SYNTAX).and(length(significantDecimals(v)).leq(d.scale())), v.try_cast(d));
+    }
+    Column number = v.try_cast(c.type());
+    if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
+      Column ok = not(isnan(number)).and(abs(number).notEqual(lit(Double.POSITIVE_INFINITY)));
+      if (c.min() != null) {
+        ok = ok.and(number.between(c.min(), c.max()));
+      }
+      return when(ok, number);
+    }
+    return number;
   }
 
-  /** Rows that can be typed, exact duplicates folded: one row per distinct typed row, with its copy count. */
+  /** Why a present value did not type, most specific first. */
+  private static Column whyUntyped(ColumnModel c, Column value) {
+    if (c.type() instanceof DecimalType d) {
+      return when(not(value.rlike(DECIMAL_SYNTAX)), lit("unparseable decimal"))
+          .when(length(significantDecimals(value)).gt(d.scale()),
+              lit("more than " + d.scale() + " decimals (not rounded)"))
+          .otherwise(lit("overflows " + d.simpleString().toUpperCase()));
+    }
+    Column number = value.try_cast(c.type());
+    if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
+      String range = c.min() == null ? "" : "out of range [" + c.min() + ", " + c.max() + "]";
+      return when(number.isNull(), lit("unparseable " + kind(c)))
+          .when(isnan(number).or(abs(number).equalTo(lit(Double.POSITIVE_INFINITY))), lit("non-finite number"))
+          .otherwise(lit(range));
+    }
+    return lit("unparseable " + kind(c));
+  }
+
+  /** The decimals of a plain decimal string up to its last non-zero digit ("" for 12, 12.0 and 12.50 -> "5"). */
+  private static Column significantDecimals(Column v) {
+    return regexp_extract(v, "\\.([0-9]*[1-9])0*$", 1);
+  }
+
+  /**
+   * Rows that can be typed, exact duplicates folded: one row per distinct typed row, with its copy count and
+   * the number of versions its key has ({@link #KEY_ROWS}). A version that could not be typed counts too (and
+   * sets {@link #UNTYPED_VERSION}): a key with one good and one untypable row is a conflict, not a silent pick.
+   */
   public static Dataset<Row> foldDuplicates(Dataset<Row> classified, TableModel model) {
     Column[] keys = model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new);
     Dataset<Row> folded = classified.filter(col(REASON).isNull())
         .groupBy(keys)
         .agg(count(lit(1)).alias(COPIES), first(col(RAW)).alias(RAW), first(col(FILE)).alias(FILE));
     if (model.primaryKey().isEmpty()) {
-      return folded.withColumn(KEY_ROWS, lit(1L));
+      return folded.withColumn(KEY_ROWS, lit(1L)).withColumn(UNTYPED_VERSION, lit(false));
     }
     Column[] pk = model.primaryKey().stream().map(n -> col(n)).toArray(Column[]::new);
-    return folded.withColumn(KEY_ROWS, count(lit(1)).over(Window.partitionBy(pk)));
+    Column keyTyped = model.primaryKey().stream().map(n -> col(n).isNotNull()).reduce(Column::and).orElseThrow();
+    Dataset<Row> untypedKeys = classified.filter(col(REASON).isNotNull().and(keyTyped)).select(pk).distinct()
+        .withColumn(UNTYPED_VERSION, lit(true));
+    return folded.withColumn(KEY_ROWS, count(lit(1)).over(Window.partitionBy(pk)))
+        .join(untypedKeys, Keys.of(model.primaryKey().toArray(String[]::new)), "left")
+        .withColumn(UNTYPED_VERSION, coalesce(col(UNTYPED_VERSION), lit(false)))
+        .withColumn(KEY_ROWS, col(KEY_ROWS).plus(when(col(UNTYPED_VERSION), 1L).otherwise(0L)));
   }
 
   /** The staged table: distinct rows whose key no other distinct row shares, in catalog order. */
@@ -129,8 +200,10 @@ public final class StagingTransforms {
     for (String key : model.primaryKey()) {
       keyParts.add(concat(lit(key + "="), col(key).cast(DataTypes.StringType)));
     }
-    Column reason = concat(lit("conflicting duplicate for primary key ("),
-        concat_ws(", ", keyParts.toArray(Column[]::new)), lit("): rows share the key but differ"));
+    Column key = concat_ws(", ", keyParts.toArray(Column[]::new));
+    Column reason = when(col(UNTYPED_VERSION), concat(lit("conflicting versions of primary key ("), key,
+        lit("): another version of the key could not be typed")))
+        .otherwise(concat(lit("conflicting duplicate for primary key ("), key, lit("): rows share the key but differ")));
     Dataset<Row> conflicts = folded.filter(col(KEY_ROWS).gt(1)).select(reason.alias(REASON), col(RAW), col(FILE));
     return untyped.unionByName(conflicts);
   }

@@ -2,16 +2,20 @@ package org.olist.marts.common.delta;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -24,7 +28,7 @@ class DeltaTablesTest {
   }
 
   @Test
-  void aTableWhosePartitioningTheCatalogChangedIsRecreated(@TempDir Path dir) {
+  void aTableWhosePartitioningTheCatalogChangedIsRepartitionedInOneCommit(@TempDir Path dir) {
     SparkSession spark = TestSpark.spark();
     String path = dir.resolve("t").toString();
     StructType schema = StructType.fromDDL("id int not null, month string not null");
@@ -32,10 +36,67 @@ class DeltaTablesTest {
     DeltaTables.overwrite(rows, path, schema, List.of());
     assertEquals(List.of(), partitionColumns(spark, path));
 
-    DeltaTables.overwrite(rows.filter("id = 2"), path, schema, List.of("month"));
+    assertFalse(DeltaTables.read(spark, path).schema().apply("id").nullable(), "NOT NULL from the catalog");
+    long before = DeltaTables.version(spark, path);
+
+    assertEquals(before + 1, DeltaTables.overwrite(rows.filter("id = 2"), path, schema, List.of("month")).version());
     assertEquals(List.of("month"), partitionColumns(spark, path));
     assertEquals(List.of(2), DeltaTables.read(spark, path).select("id").as(org.apache.spark.sql.Encoders.INT())
         .collectAsList());
-    assertFalse(DeltaTables.read(spark, path).schema().apply("id").nullable(), "NOT NULL kept from the catalog");
+    assertEquals(List.of(), DeltaTables.differences(spark, path, schema, List.of("month"), false));
+    assertEquals(before + 2, DeltaTables.overwrite(rows, path, schema, List.of("month")).version(),
+        "the next write is a plain overwrite");
+  }
+
+  /** Row counts of every version from {@code from} to the latest: none may be empty. */
+  private static List<Long> rowsPerVersion(SparkSession spark, String path, long from) {
+    List<Long> out = new java.util.ArrayList<>();
+    for (long v = from; v <= DeltaTables.version(spark, path); v++) {
+      out.add(DeltaTables.read(spark, path, v).count());
+    }
+    return out;
+  }
+
+  private static final StructType CATALOG = StructType.fromDDL("id int not null, month string not null");
+
+  /** Two rows by month, then a column the catalog does not know added by hand. */
+  private static String tableWithAColumnAddedByHand(Path dir) {
+    String path = dir.resolve("t").toString();
+    DeltaTables.overwrite(Frames.of(DDL, new Object[] {1, "2018-01"}, new Object[] {2, "2018-02"}), path, CATALOG,
+        List.of("month"));
+    TestSpark.spark().sql("ALTER TABLE delta.`" + path + "` ADD COLUMNS (legacy_note string)");
+    return path;
+  }
+
+  @Test
+  void aSchemaDifferenceReplacesSchemaAndRowsWithoutAnEmptyVersion(@TempDir Path dir) {
+    SparkSession spark = TestSpark.spark();
+    String path = tableWithAColumnAddedByHand(dir);
+    long before = DeltaTables.version(spark, path);
+
+    DeltaTables.Commit commit = DeltaTables.overwrite(Frames.of(DDL, new Object[] {3, "2018-03"}), path, CATALOG,
+        List.of("month"));
+    assertEquals(before + 1, commit.version(), "schema and rows in one commit");
+    assertEquals(List.of(2L, 1L), rowsPerVersion(spark, path, before).subList(0, 2));
+    assertTrue(rowsPerVersion(spark, path, before).stream().allMatch(n -> n > 0), "no version is empty");
+    assertEquals(List.of(), DeltaTables.differences(spark, path, CATALOG, List.of("month"), false));
+    assertEquals(List.of(3), DeltaTables.read(spark, path).select("id").as(org.apache.spark.sql.Encoders.INT())
+        .collectAsList());
+  }
+
+  @Test
+  void aPartialOverwriteOfADifferingTableIsRefusedAndWritesNothing(@TempDir Path dir) {
+    // SPEC §10, issue 17 #1: an extra column plus a backfill used to recreate the table empty, then fill the window
+    SparkSession spark = TestSpark.spark();
+    String path = tableWithAColumnAddedByHand(dir);
+    long before = DeltaTables.version(spark, path);
+
+    OlistException e = assertThrows(OlistException.class, () -> DeltaTables.overwrite(
+        Frames.of(DDL, new Object[] {3, "2018-02"}), path, CATALOG, List.of("month"),
+        Map.of(DeltaTables.REPLACE_WHERE, "month = '2018-02'")));
+    assertTrue(e.getMessage().contains("--full-refresh"), e.getMessage());
+    assertTrue(e.getMessage().contains("legacy_note"), e.getMessage());
+    assertEquals(before, DeltaTables.version(spark, path));
+    assertEquals(2, DeltaTables.read(spark, path).count());
   }
 }

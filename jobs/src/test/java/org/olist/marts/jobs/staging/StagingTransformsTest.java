@@ -160,4 +160,77 @@ class StagingTransformsTest {
     assertEquals("run-1", r.getAs("run_id"));
     assertTrue(((String) r.getAs("raw_values")).contains("\"order_item_id\":\"x\""));
   }
+
+  // ------------------------------------------------------------ SPEC §10: values are never changed silently
+
+  @Test
+  void trimsEveryUnicodeWhiteSpaceNotJustSpaces() {
+    // issue 17 #7: a tab or NBSP around a key turned a known seller into an Unknown Seller
+    Row r = classify(ITEMS, new String[] {"o1\t", "1", "\u00a0p1", "s1\u00a0\u2007",
+        "2017-12-14 12:10:31", "\t19.90\u00a0", "11.85"}).get(0);
+    assertNull(reason(r));
+    assertEquals("o1", r.getAs("order_id"));
+    assertEquals("p1", r.getAs("product_id"));
+    assertEquals("s1", r.getAs("seller_id"));
+    assertEquals(new BigDecimal("19.90"), r.getAs("price"));
+    Row c = classify(CUSTOMERS, new String[] {"c1", "u1", "01151", "sao\u00a0\tpaulo\u00a0", "\u00a0sp\t"}).get(0);
+    assertEquals("sao paulo", c.getAs("customer_city"));
+    assertEquals("SP", c.getAs("customer_state"));
+  }
+
+  @Test
+  void moneyIsNeverRoundedNorReadFromAnExponent() {
+    // issue 17 #8 and #12: 12.345 and 5.005 were rounded to cents, 1e3 accepted, an overflow called unparseable
+    assertEquals("more than 2 decimals (not rounded) in column price: '12.345'", reason(classify(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "12.345", "1.00"}).get(0)));
+    assertEquals("more than 2 decimals (not rounded) in column freight_value: '5.005'", reason(classify(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "5.005"}).get(0)));
+    assertEquals("unparseable decimal in column price: '1e3'", reason(classify(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "1e3", "1.00"}).get(0)));
+    assertEquals("overflows DECIMAL(12,2) in column price: '12345678901.00'", reason(classify(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "12345678901.00", "1.00"}).get(0)));
+    Row zeros = classify(ITEMS, new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "12.300", "7"}).get(0);
+    assertNull(reason(zeros), "trailing zeros change no value");
+    assertEquals(new BigDecimal("12.30"), zeros.getAs("price"));
+    assertEquals(new BigDecimal("7.00"), zeros.getAs("freight_value"));
+  }
+
+  @Test
+  void nonFiniteAndOutOfRangeCoordinatesAreQuarantined() {
+    assertEquals("non-finite number in column geolocation_lat: 'NaN'",
+        reason(classify(GEO, new String[] {"01037", "NaN", "-46.63", "sao paulo", "SP"}).get(0)));
+    assertEquals("non-finite number in column geolocation_lng: '-Infinity'",
+        reason(classify(GEO, new String[] {"01037", "-23.54", "-Infinity", "sao paulo", "SP"}).get(0)));
+    assertEquals("out of range [-90.0, 90.0] in column geolocation_lat: '1000'",
+        reason(classify(GEO, new String[] {"01037", "1000", "-46.63", "sao paulo", "SP"}).get(0)));
+    assertNull(reason(classify(GEO, new String[] {"01037", "-90", "180", "sao paulo", "SP"}).get(0)));
+  }
+
+  @Test
+  void aKeyWithOneGoodAndOneUntypableVersionQuarantinesBoth() {
+    // issue 17 #5: SPEC §3 says every version of a conflicting key goes to quarantine
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw(ITEMS,
+        new String[] {"o1", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"},
+        new String[] {"o1", "1", "p1", "s1", "2017-99-14 12:10:31", "1.00", "1.00"},
+        new String[] {"o2", "1", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}), ITEMS, 7, 4000);
+    Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, ITEMS);
+    List<Row> staged = StagingTransforms.staged(folded, ITEMS).collectAsList();
+    assertEquals(1, staged.size());
+    assertEquals("o2", staged.get(0).getString(0));
+    List<String> reasons = StagingTransforms.rejected(classified, folded, ITEMS).collectAsList().stream()
+        .map(StagingTransformsTest::reason).sorted().toList();
+    assertEquals(List.of("conflicting versions of primary key (order_id=o1, order_item_id=1): another version of "
+        + "the key could not be typed", "unparseable timestamp in column shipping_limit_date: '2017-99-14 12:10:31'"),
+        reasons);
+  }
+
+  @Test
+  void rawTextCutAtTheLimitSaysSo() {
+    // issue 17 #12: a quarantined value cut at max-raw-chars carried no marker
+    Row r = StagingTransforms.typeAndClassify(raw(ITEMS,
+        new String[] {"o1", "x", "p1", "s1", "2017-12-14 12:10:31", "1.00", "1.00"}), ITEMS, 7, 20).first();
+    String raw = r.getAs(StagingTransforms.RAW);
+    assertTrue(raw.startsWith("{\"order_id\":\"o1\",\"or" + StagingTransforms.CUT_MARK + " of "), raw);
+    assertTrue(raw.endsWith(" chars]"), raw);
+  }
 }
