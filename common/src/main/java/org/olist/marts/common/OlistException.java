@@ -12,4 +12,13 @@ public class OlistException extends RuntimeException {
   public OlistException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The innermost cause of {@code e}, as its class and message: what actually went wrong. */
+  public static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
 }

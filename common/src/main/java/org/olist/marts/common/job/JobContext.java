@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
@@ -111,9 +112,16 @@ public final class JobContext {
   public TableResult overwrite(Instant start, TableModel model, String path, Dataset<Row> df, Long rowsIn,
                                Map<String, String> details, Map<String, String> writeOptions) {
     Dataset<Row> conformed = conform(model, df);
-    DeltaTables.Commit commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(),
-        writeOptions);
     String name = path.substring(warehouse.root().length() + 1);
+    DeltaTables.Commit commit;
+    try {
+      commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), writeOptions);
+    } catch (OlistException e) {
+      throw e;
+    } catch (Exception e) {
+      // Delta's Scala code throws IOExceptions too (DeltaIOException), undeclared
+      throw new OlistException("Cannot write " + name + " at " + path + ": " + OlistException.rootCause(e), e);
+    }
     return recordWrite(name, start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
   }
 

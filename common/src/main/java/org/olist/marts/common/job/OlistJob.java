@@ -3,14 +3,18 @@ package org.olist.marts.common.job;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.config.OlistConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A layer's job. {@link #run} is what tests and {@link JobMain} call: it never stops the session, and it
  * records every table written (or the failure) in {@code audit/job_runs} before returning or rethrowing.
  */
 public abstract class OlistJob {
+  private static final Logger LOG = LoggerFactory.getLogger(OlistJob.class);
 
   /** Short name used in logs, audit rows and the orchestrator ({@code staging}, {@code marts}, ...). */
   public abstract String name();
@@ -22,18 +26,36 @@ public abstract class OlistJob {
     return true;
   }
 
+  /**
+   * Runs the job and records it. A failure names its cause first (SPEC §10): when the audit write fails too
+   * (an unwritable warehouse fails both), that second failure is attached to the first, never thrown instead
+   * of it; when only the audit write fails, that is the failure.
+   */
   public final List<TableResult> run(SparkSession spark, OlistConfig config) {
     JobContext context = new JobContext(spark, config, name());
     Instant start = Instant.now();
+    Throwable failure = null;
     try {
       execute(context);
       return context.results();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) {
+      // Throwable: Delta's Scala code throws undeclared checked IOExceptions too
+      failure = e;
       context.recordFailure(start, e);
       throw e;
     } finally {
       if (audited()) {
-        JobRunAudit.append(spark, context.warehouse(), context.runs());
+        try {
+          JobRunAudit.append(spark, context.warehouse(), context.runs());
+        } catch (Exception auditFailure) {
+          if (failure == null) {
+            throw new OlistException("Cannot record the run of job " + name() + " in audit/" + JobRunAudit.TABLE
+                + ": " + OlistException.rootCause(auditFailure), auditFailure);
+          }
+          failure.addSuppressed(auditFailure);
+          LOG.warn("The failed run of job {} could not be recorded in audit/{} either: {}", name(),
+              JobRunAudit.TABLE, OlistException.rootCause(auditFailure));
+        }
       }
     }
   }

@@ -1,0 +1,42 @@
+package org.olist.marts.common.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.jobs.testing.Frames;
+import org.olist.marts.jobs.testing.TestSpark;
+
+/** SPEC §10: a failure names its cause first, not the audit write that failed after it. */
+class FailureCauseTest {
+  /** Publishes one bridge row: the smallest job that writes a table. */
+  static final class OneTableJob extends OlistJob {
+    @Override
+    public String name() {
+      return "one-table";
+    }
+
+    @Override
+    protected void execute(JobContext ctx) {
+      ctx.publish("dim_rls_bridge", Frames.table("dim_rls_bridge", new Object[] {"SUL", "RS"}));
+    }
+  }
+
+  @Test
+  void anUnwritableWarehouseReportsTheFailedWriteAndItsCause(@TempDir Path dir) throws IOException {
+    // issue 17 #11: the warehouse root is a plain file, so the table write and the audit write both fail
+    Path warehouse = Files.writeString(dir.resolve("warehouse"), "not a directory");
+    OlistException e = assertThrows(OlistException.class,
+        () -> new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse)));
+    String firstLine = e.getMessage().lines().findFirst().orElseThrow();
+    assertTrue(firstLine.startsWith("Cannot write marts/dim_rls_bridge at " + warehouse), firstLine);
+    assertTrue(firstLine.contains("Exception: "), "names the cause: " + firstLine);
+    assertEquals(1, e.getSuppressed().length, "the audit write's failure is attached, not thrown instead");
+  }
+}
