@@ -1,10 +1,11 @@
 package org.olist.marts.common.delta;
 
 import io.delta.tables.DeltaTable;
-import io.delta.tables.DeltaTableBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -37,7 +38,7 @@ public final class DeltaTables {
     return reader(spark, path).option("versionAsOf", version).load(path);
   }
 
-  private static org.apache.spark.sql.DataFrameReader reader(SparkSession spark, String path) {
+  private static DataFrameReader reader(SparkSession spark, String path) {
     if (!exists(spark, path)) {
       throw new OlistException("Cannot read Delta table " + path + ": it does not exist (run the upstream job first)");
     }
@@ -65,37 +66,35 @@ public final class DeltaTables {
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
                                  Map<String, String> options) {
     SparkSession spark = df.sparkSession();
+    DataFrameWriter<Row> writer = df.write().format("delta").mode(SaveMode.Overwrite).options(options);
     if (!exists(spark, path)) {
-      create(spark, path, schema, partitionBy, false);
-      df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
-      return lastCommit(spark, path);
+      create(spark, path, schema, partitionBy);
+    } else {
+      List<String> differences = differences(spark, path, schema, partitionBy);
+      if (!differences.isEmpty() && options.containsKey(REPLACE_WHERE)) {
+        throw new OlistException("Cannot replace part of " + path + " (" + options.get(REPLACE_WHERE) + "): the "
+            + "table differs from the catalog and a partial write never recreates a table, which would lose every "
+            + "row outside the window; nothing was written. Rebuild it with --full-refresh.\n"
+            + String.join("\n", differences));
+      }
+      if (!differences.isEmpty()) {
+        LOG.warn("Table {} differs from the catalog; its schema and rows are replaced in one commit:\n{}", path,
+            String.join("\n", differences));
+        writer = writer.option(OVERWRITE_SCHEMA, "true").partitionBy(partitionBy.toArray(String[]::new));
+      }
     }
-    List<String> differences = differences(spark, path, schema, partitionBy, false);
-    if (differences.isEmpty()) {
-      df.write().format("delta").mode(SaveMode.Overwrite).options(options).save(path);
-      return lastCommit(spark, path);
-    }
-    if (options.containsKey(REPLACE_WHERE)) {
-      throw new OlistException("Cannot replace part of " + path + " (" + options.get(REPLACE_WHERE) + "): the table "
-          + "differs from the catalog and a partial write never recreates a table, which would lose every row "
-          + "outside the window; nothing was written. Rebuild it with --full-refresh.\n"
-          + String.join("\n", differences));
-    }
-    LOG.warn("Table {} differs from the catalog; its schema and rows are replaced in one commit:\n{}", path,
-        String.join("\n", differences));
-    df.write().format("delta").mode(SaveMode.Overwrite).option(OVERWRITE_SCHEMA, "true")
-        .partitionBy(partitionBy.toArray(String[]::new)).options(options).save(path);
+    writer.save(path);
     return lastCommit(spark, path);
   }
 
   /**
    * How the table differs from the catalog's schema and partitioning, one line per difference; empty when it
-   * does not. A column the table allows null and the catalog declares NOT NULL counts only when
-   * {@code strictNullability}: rows that honour the catalog can be written there as they are. Read through the
-   * public API: the schema as a reader sees it, the partitioning from the detail.
+   * does not. A column the table allows null and the catalog declares NOT NULL is no difference: rows that honour
+   * the catalog can be written there as they are. Read through the public API: the schema as a reader sees it,
+   * the partitioning from the detail.
    */
   public static List<String> differences(SparkSession spark, String path, StructType schema,
-                                         List<String> partitionBy, boolean strictNullability) {
+                                         List<String> partitionBy) {
     DeltaTable table = DeltaTable.forPath(spark, path);
     StructType current = table.toDF().schema();
     Row detail = table.detail().first();
@@ -111,8 +110,7 @@ public final class DeltaTables {
         out.add("  column " + f.name() + " " + f.dataType().simpleString() + ": in the catalog, not in the table");
       } else {
         StructField t = current.apply(f.name());
-        boolean nullability = strictNullability ? t.nullable() != f.nullable() : !t.nullable() && f.nullable();
-        if (!t.dataType().equals(f.dataType()) || nullability) {
+        if (!t.dataType().equals(f.dataType()) || !t.nullable() && f.nullable()) {
           out.add("  column " + f.name() + ": table " + describe(t) + ", catalog " + describe(f));
         }
       }
@@ -130,18 +128,15 @@ public final class DeltaTables {
     return f.dataType().simpleString() + (f.nullable() ? "" : " NOT NULL");
   }
 
-  private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
-                             boolean replace) {
-    // replace, not createOrReplace: the latter refuses a path-based table whose partitioning differs
-    DeltaTableBuilder builder = replace ? DeltaTable.replace(spark) : DeltaTable.createIfNotExists(spark);
-    builder.location(path).addColumns(schema).partitionedBy(partitionBy.toArray(String[]::new)).execute();
+  private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy) {
+    DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
+        .partitionedBy(partitionBy.toArray(String[]::new)).execute();
   }
-
 
   /** Appends in one commit, creating the table from the catalog schema the first time. */
   public static long append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
     if (!exists(df.sparkSession(), path)) {
-      create(df.sparkSession(), path, schema, partitionBy, false);
+      create(df.sparkSession(), path, schema, partitionBy);
     }
     df.write().format("delta").mode(SaveMode.Append).save(path);
     return version(df.sparkSession(), path);

@@ -44,6 +44,8 @@ public final class FactLoader {
   private final JobContext ctx;
   private final TableModel model;
   private final String path;
+  /** The fact's high-water mark, read from the table's history once per load (empty: none recorded). */
+  private Optional<Timestamp> mark;
 
   public FactLoader(JobContext ctx, TableModel model) {
     this.ctx = ctx;
@@ -76,6 +78,22 @@ public final class FactLoader {
     } else {
       merge(start, lines, linePrints, toFact);
     }
+  }
+
+  /** The mark of the fact as it is before this load; null when none was recorded. */
+  private Timestamp highWaterMark() {
+    if (mark == null) {
+      mark = Optional.ofNullable(HighWaterMark.read(ctx.spark(), path));
+    }
+    return mark.orElse(null);
+  }
+
+  /**
+   * Append mode (SPEC §4): the rows of {@code lines} updated after the mark minus the lookback, the batch that a
+   * MERGE of this loader then takes as it is.
+   */
+  public Dataset<Row> appendWindow(Dataset<Row> lines) {
+    return IncrementalFact.appendWindow(lines, highWaterMark(), ctx.config().lookbackDays());
   }
 
   private Timestamp maxUpdatedAt(Dataset<Row> rows) {
@@ -111,7 +129,7 @@ public final class FactLoader {
     String predicate = Columns.ORDER_DATE + " >= '" + from + "' AND " + Columns.ORDER_DATE + " <= '" + to + "'";
     Dataset<Row> window = rows.filter(predicate).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Timestamp mark = HighWaterMark.read(ctx.spark(), path);
+      Timestamp mark = highWaterMark();
       List<String> partitions = window.select(Columns.ORDER_YEAR_MONTH).distinct().as(Encoders.STRING())
           .collectAsList();
       Map<String, String> details = new LinkedHashMap<>();
@@ -136,9 +154,9 @@ public final class FactLoader {
   private void merge(Instant start, Dataset<Row> lines, Optional<MonthPrints> linePrints, Lookups toFact) {
     SparkSession spark = ctx.spark();
     Phases phases = new Phases();
-    Timestamp mark = HighWaterMark.read(spark, path);
+    Timestamp mark = highWaterMark();
     boolean append = "append".equals(ctx.config().incrementalMode());
-    // an append batch comes windowed by the caller (MartsJob), which numbers its purchases on from the fact
+    // an append batch comes windowed by the caller (appendWindow), which numbers its purchases on from the fact
     Dataset<Row> batch = lines.withColumn(FactOrderItems.ORDER_ITEM_SK, FactOrderItems.orderItemSk());
     // the fact is read at one version: the one its kept prints (if any) describe, and the MERGE must follow
     long factVersion = DeltaTables.version(spark, path);

@@ -68,12 +68,12 @@ public final class MartsJob extends OlistJob {
     long linesVersion = DeltaTables.version(ctx.spark(), linesPath);
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     Dataset<Row> persons = ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED);
-    String factPath = ctx.warehouse().path(ctx.table(FCT_ORDER_ITEMS));
-    if (append && ctx.config().backfillFrom().isEmpty() && DeltaTables.exists(ctx.spark(), factPath)
+    FactLoader loader = new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS));
+    if (append && ctx.config().backfillFrom().isEmpty()
+        && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(FCT_ORDER_ITEMS)))
         && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(DIM_CUSTOMERS)))) {
       // an append batch: the rows inside the lookback, numbered and counted on from what is loaded
-      lines = IncrementalFact.appendWindow(lines, HighWaterMark.read(ctx.spark(), factPath),
-          ctx.config().lookbackDays());
+      lines = loader.appendWindow(lines);
       Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(FCT_ORDER_ITEMS)))
           .localCheckpoint(true);
       lines = PurchaseHistory.continueSequence(lines, numbered);
@@ -113,7 +113,7 @@ public final class MartsJob extends OlistJob {
       if (!writeDimDate) {
         ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
-      new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS)).load(lines,
+      loader.load(lines,
           MonthPrints.read(ctx.spark(), linesPath, linesVersion),
           (l, few) -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
               lookups.get(DIM_SELLERS), loadedAt, few));

@@ -59,8 +59,12 @@ public final class PurchaseHistory {
             col(Columns.ORDER_DATE))
         .distinct()
         .withColumn(Dimensions.CUSTOMER_SK, SurrogateKeys.of(Columns.CUSTOMER_UNIQUE_ID));
-    Dataset<Row> numbers = loaded.select(col(Columns.ORDER_ID), col(Columns.ORDER_SEQUENCE_NUMBER).alias(LOADED_NUMBER));
-    Dataset<Row> offsets = loaded.groupBy(col(Dimensions.CUSTOMER_SK))
+    // only the batch's persons matter: their loaded orders, not the whole fact's
+    Dataset<Row> theirs = loaded.join(orders.select(col(Dimensions.CUSTOMER_SK)), Keys.of(Dimensions.CUSTOMER_SK),
+        "left_semi");
+    Dataset<Row> numbers = theirs.select(col(Columns.ORDER_ID),
+        col(Columns.ORDER_SEQUENCE_NUMBER).alias(LOADED_NUMBER));
+    Dataset<Row> offsets = theirs.groupBy(col(Dimensions.CUSTOMER_SK))
         .agg(max(col(Columns.ORDER_SEQUENCE_NUMBER)).alias(LOADED_ORDERS));
     Column rankAmongNew = row_number().over(Window
         .partitionBy(col(Columns.CUSTOMER_UNIQUE_ID), col(LOADED_NUMBER).isNull())
@@ -108,8 +112,10 @@ public final class PurchaseHistory {
         .join(newPurchases, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
         .select(col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY), col(Columns.CUSTOMER_STATE),
             col(Columns.CUSTOMER_ZIP),
-            least(col(CustomersDeduplicated.FIRST_ORDER_DATE), col(NEW_FIRST)).alias(CustomersDeduplicated.FIRST_ORDER_DATE),
-            greatest(col(CustomersDeduplicated.LAST_ORDER_DATE), col(NEW_LAST)).alias(CustomersDeduplicated.LAST_ORDER_DATE),
+            least(col(CustomersDeduplicated.FIRST_ORDER_DATE), col(NEW_FIRST))
+                .alias(CustomersDeduplicated.FIRST_ORDER_DATE),
+            greatest(col(CustomersDeduplicated.LAST_ORDER_DATE), col(NEW_LAST))
+                .alias(CustomersDeduplicated.LAST_ORDER_DATE),
             orderCount.alias(CustomersDeduplicated.ORDER_COUNT),
             orderCount.gt(1).alias(CustomersDeduplicated.IS_REPEAT_BUYER));
   }

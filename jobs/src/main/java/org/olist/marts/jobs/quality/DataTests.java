@@ -77,13 +77,10 @@ public final class DataTests {
    * under its catalog name, and returns the failing rows.
    */
   static Dataset<Row> query(DataTestModel test, Function<String, Dataset<Row>> tables) {
-    List<String> names = new ArrayList<>(test.requires());
-    names.add(test.table());
-    Dataset<Row> first = tables.apply(test.table());
-    for (String name : names) {
-      tables.apply(name).createOrReplaceTempView(name);
-    }
-    return first.sparkSession().sql(test.string("sql"));
+    Dataset<Row> table = tables.apply(test.table());
+    table.createOrReplaceTempView(test.table());
+    test.requires().forEach(name -> tables.apply(name).createOrReplaceTempView(name));
+    return table.sparkSession().sql(test.string("sql"));
   }
 
   /** Days of the range that are missing, and days that appear more than once. */

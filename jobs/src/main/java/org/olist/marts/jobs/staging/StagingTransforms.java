@@ -109,6 +109,10 @@ public final class StagingTransforms {
         length(raw).cast(DataTypes.StringType), lit(" chars]"))).otherwise(raw);
   }
 
+  /** A way a present value fails its column's type; the first that matches names the quarantine reason. */
+  private record ValueRule(String reason, Column fails) {
+  }
+
   /**
    * The typed value of a catalog column from its raw string; null when it cannot be typed. Nothing is changed
    * on the way (SPEC §10): a decimal is plain digits with at most the column's scale of significant decimals
@@ -121,39 +125,48 @@ public final class StagingTransforms {
       return Normalizations.apply(c.normalize(), raw);
     }
     Column v = Normalizations.trimmed(raw);
-    if (c.type().equals(DataTypes.TimestampType)) {
-      return try_to_timestamp(v, lit(TIMESTAMP_FORMAT));
-    }
-    if (c.type() instanceof DecimalType d) {
-      return when(v.rlike(DECIMAL_SYNTAX).and(length(significantDecimals(v)).leq(d.scale())), v.try_cast(d));
-    }
-    Column number = v.try_cast(c.type());
-    if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
-      Column ok = not(isnan(number)).and(abs(number).notEqual(lit(Double.POSITIVE_INFINITY)));
-      if (c.min() != null) {
-        ok = ok.and(number.between(c.min(), c.max()));
-      }
-      return when(ok, number);
-    }
-    return number;
+    Column fails = valueRules(c, v).stream().map(ValueRule::fails).reduce(Column::or).orElseThrow();
+    return when(not(coalesce(fails, lit(false))), parsed(c, v));
   }
 
-  /** Why a present value did not type, most specific first. */
-  private static Column whyUntyped(ColumnModel c, Column value) {
+  private static Column parsed(ColumnModel c, Column v) {
+    return c.type().equals(DataTypes.TimestampType) ? try_to_timestamp(v, lit(TIMESTAMP_FORMAT))
+        : v.try_cast(c.type());
+  }
+
+  /** The ways a present (trimmed) value {@code v} fails column {@code c}, most specific first. */
+  private static List<ValueRule> valueRules(ColumnModel c, Column v) {
+    Column number = parsed(c, v);
     if (c.type() instanceof DecimalType d) {
-      return when(not(value.rlike(DECIMAL_SYNTAX)), lit("unparseable decimal"))
-          .when(length(significantDecimals(value)).gt(d.scale()),
-              lit("more than " + d.scale() + " decimals (not rounded)"))
-          .otherwise(lit("overflows " + d.simpleString().toUpperCase()));
+      return List.of(
+          new ValueRule("unparseable decimal", not(v.rlike(DECIMAL_SYNTAX))),
+          new ValueRule("more than " + d.scale() + " decimals (not rounded)",
+              length(significantDecimals(v)).gt(d.scale())),
+          new ValueRule("overflows " + d.simpleString().toUpperCase(), number.isNull()));
     }
-    Column number = value.try_cast(c.type());
+    List<ValueRule> rules = new ArrayList<>(List.of(new ValueRule("unparseable " + kind(c), number.isNull())));
     if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
-      String range = c.min() == null ? "" : "out of range [" + c.min() + ", " + c.max() + "]";
-      return when(number.isNull(), lit("unparseable " + kind(c)))
-          .when(isnan(number).or(abs(number).equalTo(lit(Double.POSITIVE_INFINITY))), lit("non-finite number"))
-          .otherwise(lit(range));
+      rules.add(new ValueRule("non-finite number",
+          isnan(number).or(abs(number).equalTo(lit(Double.POSITIVE_INFINITY)))));
+      if (c.min() != null) {
+        rules.add(new ValueRule("out of range [" + c.min() + ", " + c.max() + "]",
+            not(number.between(c.min(), c.max()))));
+      }
     }
-    return lit("unparseable " + kind(c));
+    return rules;
+  }
+
+  /** Why a present value did not type: the first of its column's value rules that it fails. */
+  private static Column whyUntyped(ColumnModel c, Column value) {
+    if (c.type().equals(DataTypes.StringType)) {
+      return lit("unparseable " + kind(c));
+    }
+    List<ValueRule> rules = valueRules(c, value);
+    Column reason = lit(rules.get(rules.size() - 1).reason());
+    for (int i = rules.size() - 2; i >= 0; i--) {
+      reason = when(rules.get(i).fails(), lit(rules.get(i).reason())).otherwise(reason);
+    }
+    return reason;
   }
 
   /** The decimals of a plain decimal string up to its last non-zero digit ("" for 12, 12.0 and 12.50 -> "5"). */
@@ -203,7 +216,8 @@ public final class StagingTransforms {
     Column key = concat_ws(", ", keyParts.toArray(Column[]::new));
     Column reason = when(col(UNTYPED_VERSION), concat(lit("conflicting versions of primary key ("), key,
         lit("): another version of the key could not be typed")))
-        .otherwise(concat(lit("conflicting duplicate for primary key ("), key, lit("): rows share the key but differ")));
+        .otherwise(concat(lit("conflicting duplicate for primary key ("), key,
+            lit("): rows share the key but differ")));
     Dataset<Row> conflicts = folded.filter(col(KEY_ROWS).gt(1)).select(reason.alias(REASON), col(RAW), col(FILE));
     return untyped.unionByName(conflicts);
   }

@@ -43,7 +43,7 @@ class DeltaTablesTest {
     assertEquals(List.of("month"), partitionColumns(spark, path));
     assertEquals(List.of(2), DeltaTables.read(spark, path).select("id").as(org.apache.spark.sql.Encoders.INT())
         .collectAsList());
-    assertEquals(List.of(), DeltaTables.differences(spark, path, schema, List.of("month"), false));
+    assertEquals(List.of(), DeltaTables.differences(spark, path, schema, List.of("month")));
     assertEquals(before + 2, DeltaTables.overwrite(rows, path, schema, List.of("month")).version(),
         "the next write is a plain overwrite");
   }
@@ -79,7 +79,7 @@ class DeltaTablesTest {
     assertEquals(before + 1, commit.version(), "schema and rows in one commit");
     assertEquals(List.of(2L, 1L), rowsPerVersion(spark, path, before).subList(0, 2));
     assertTrue(rowsPerVersion(spark, path, before).stream().allMatch(n -> n > 0), "no version is empty");
-    assertEquals(List.of(), DeltaTables.differences(spark, path, CATALOG, List.of("month"), false));
+    assertEquals(List.of(), DeltaTables.differences(spark, path, CATALOG, List.of("month")));
     assertEquals(List.of(3), DeltaTables.read(spark, path).select("id").as(org.apache.spark.sql.Encoders.INT())
         .collectAsList());
   }

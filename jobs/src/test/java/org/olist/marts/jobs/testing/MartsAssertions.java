@@ -61,11 +61,10 @@ public final class MartsAssertions {
     assertEquals(ref.sellers, Pipeline.table(wh, "marts", "dim_sellers").filter("seller_sk != -1").count());
     assertEquals(1827, Pipeline.table(wh, "marts", "dim_date").count());
     System.out.printf("Reference figures: %d fact rows, price %s, freight %s, reasons %s, delayed %d, later orders %d,"
-            + " persons in fact %d, dim_customers %d (repeat %d, purchases %d, without purchase %d), dim_products %d (unknown category %d, null volume"
-            + " %d), dim_sellers %d%n", ref.factRows, ref.price, ref.freight, ref.reasons, ref.delayed,
-        ref.laterOrders, ref.distinctPersons, ref.persons, ref.repeatBuyers, ref.purchases, ref.personsWithoutPurchases,
-        ref.products, ref.unknownCategories,
-        ref.nullVolumes, ref.sellers);
+            + " persons in fact %d, dim_customers %d (repeat %d, purchases %d, without purchase %d), dim_products %d"
+            + " (unknown category %d, null volume %d), dim_sellers %d%n", ref.factRows, ref.price, ref.freight,
+        ref.reasons, ref.delayed, ref.laterOrders, ref.distinctPersons, ref.persons, ref.repeatBuyers, ref.purchases,
+        ref.personsWithoutPurchases, ref.products, ref.unknownCategories, ref.nullVolumes, ref.sellers);
     fact.unpersist();
   }
 }

@@ -75,11 +75,10 @@ public final class OlistReference {
         byPerson.computeIfAbsent(p, k -> new ArrayList<>()).add(o);
       }
     }
-    Map<String, Integer> sequence = ref.sequence;
     for (List<Order> list : byPerson.values()) {
       list.sort(Comparator.comparing(Order::purchase).thenComparing(Order::id));
       for (int i = 0; i < list.size(); i++) {
-        sequence.put(list.get(i).id(), i + 1);
+        ref.sequence.put(list.get(i).id(), i + 1);
       }
       ref.purchases += list.size();
     }
@@ -138,7 +137,7 @@ public final class OlistReference {
           && o.delivered().toLocalDate().isAfter(o.estimated().toLocalDate())) {
         ref.delayed++;
       }
-      Integer seq = sequence.get(o.id());
+      Integer seq = ref.sequence.get(o.id());
       if (seq != null && seq > 1) {
         ref.laterOrders++;
       }
