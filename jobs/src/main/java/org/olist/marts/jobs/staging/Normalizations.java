@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.lpad;
 import static org.apache.spark.sql.functions.nullif;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
@@ -34,15 +35,22 @@ public final class Normalizations {
   public static final String CITY = "city";
 
   private static final String ZIP_PATTERN = "^[0-9]{1,5}$";
-  /** Java's \\s is ASCII only; \\p{Z} adds NBSP and the other Unicode space separators. */
-  private static final String WHITE = "[\\s\\p{Z}\\x{FEFF}]";
-  private static final String EDGE_WHITE = "^" + WHITE + "+|" + WHITE + "+$";
+  /**
+   * Every Unicode white space a value is trimmed of: Java's {@code \\s} (ASCII: space, tab, line breaks, vertical
+   * tab, form feed), the space separators {@code \\p{Z}} (NBSP, the typographic spaces, line and paragraph
+   * separators, the ideographic space) and the byte-order mark. Spelled out, so trimming is a character-set trim
+   * (no regular expression per value).
+   */
+  static final String WHITE_SPACE = " \t\n\u000B\f\r\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+      + "\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF";
+  /** The same set as a pattern (runs of it collapse in city names). */
+  static final String WHITE = "[\\s\\p{Z}\\x{FEFF}]";
 
   private Normalizations() {
   }
 
   public static Column trimmed(Column raw) {
-    return nullif(regexp_replace(raw, EDGE_WHITE, ""), lit(""));
+    return nullif(trim(raw, WHITE_SPACE), lit(""));
   }
 
   public static Column apply(String rule, Column raw) {
