@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.struct;
@@ -26,11 +27,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.spark.Keys;
 
 /**
  * The staging rules of SPEC §3 as pure frame-to-frame functions: typing, the quarantine reasons, exact
@@ -46,6 +47,7 @@ public final class StagingTransforms {
   public static final String COPIES = "_copies";
   public static final String KEY_ROWS = "_key_rows";
   public static final String UNTYPED_VERSION = "_untyped_version";
+  private static final String UNTYPED_MARK = "_untyped_mark";
   public static final String TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
   private static final String RAW_PREFIX = "_raw_";
   /** Digits with an optional sign and decimal point: no exponent, no NaN, no thousands separator. */
@@ -189,12 +191,17 @@ public final class StagingTransforms {
     }
     Column[] pk = model.primaryKey().stream().map(n -> col(n)).toArray(Column[]::new);
     Column keyTyped = model.primaryKey().stream().map(n -> col(n).isNotNull()).reduce(Column::and).orElseThrow();
-    Dataset<Row> untypedKeys = classified.filter(col(REASON).isNotNull().and(keyTyped)).select(pk).distinct()
-        .withColumn(UNTYPED_VERSION, lit(true));
-    return folded.withColumn(KEY_ROWS, count(lit(1)).over(Window.partitionBy(pk)))
-        .join(untypedKeys, Keys.of(model.primaryKey().toArray(String[]::new)), "left")
-        .withColumn(UNTYPED_VERSION, coalesce(col(UNTYPED_VERSION), lit(false)))
-        .withColumn(KEY_ROWS, col(KEY_ROWS).plus(when(col(UNTYPED_VERSION), 1L).otherwise(0L)));
+    // the untypable versions join the typed ones as marks in the same window, so no extra shuffle or join
+    Dataset<Row> untypedMarks = classified.filter(col(REASON).isNotNull().and(keyTyped)).select(pk)
+        .withColumn(UNTYPED_MARK, lit(true));
+    WindowSpec byKey = Window.partitionBy(pk);
+    return folded.withColumn(UNTYPED_MARK, lit(false))
+        .unionByName(untypedMarks, true)
+        .withColumn(UNTYPED_VERSION, max(col(UNTYPED_MARK)).over(byKey))
+        .withColumn(KEY_ROWS, count(when(not(col(UNTYPED_MARK)), 1)).over(byKey)
+            .plus(when(col(UNTYPED_VERSION), 1L).otherwise(0L)))
+        .filter(not(col(UNTYPED_MARK)))
+        .drop(UNTYPED_MARK);
   }
 
   /** The staged table: distinct rows whose key no other distinct row shares, in catalog order. */
