@@ -1,23 +1,36 @@
 package org.olist.marts.jobs.staging;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.ColumnModel;
@@ -28,6 +41,7 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.TableResult;
+import org.olist.marts.jobs.staging.RecordScan.RecordLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,10 +119,12 @@ public final class StagingJob extends OlistJob {
         continue;
       }
       int before = errors.size();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (String name : file.header()) {
-        if (name.isEmpty() || !seen.add(name)) {
-          errors.add("file " + path + " has an empty or repeated column name '" + name + "' in its header");
+        // Spark resolves column names case-insensitively: seller_id and SELLER_ID are the same column to it
+        if (name.isEmpty() || !seen.add(name.toLowerCase(Locale.ROOT))) {
+          errors.add("file " + path + " has an empty or repeated column name '" + name + "' in its header"
+              + " (names are compared ignoring case)");
         }
       }
       for (ColumnModel c : table.columns()) {
@@ -135,16 +151,31 @@ public final class StagingJob extends OlistJob {
   private void stage(JobContext ctx, Checked c) {
     TableModel table = c.table();
     Instant start = Instant.now();
+    Configuration hadoop = ctx.spark().sparkContext().hadoopConfiguration();
+    long records = RecordScan.count(c.file().path(), c.source().recordStart(), hadoop);
     Dataset<Row> raw = RawSourceReader.read(ctx.spark(), c.file(), c.source(), table);
-    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw, table, c.file().header().size(),
-        ctx.config().maxRawChars()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, table)
+    int maxRawChars = ctx.config().maxRawChars();
+    int columns = c.file().header().size();
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw, table, columns, maxRawChars)
         .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> folded = null;
     try {
       Row in = classified.agg(count(lit(1)), sum(when(col(StagingTransforms.REASON).isNotNull(), 1).otherwise(0)))
           .first();
-      long rawRows = in.getLong(0);
-      long untyped = in.isNullAt(1) ? 0 : in.getLong(1);
+      Dataset<Row> lost = null;
+      long swallowed = 0;
+      if (in.getLong(0) != records) {
+        ParserLoss loss = explainParserLoss(ctx, c, raw, records, in.getLong(0));
+        classified.unpersist();
+        classified = StagingTransforms.typeAndClassify(noteSwallowers(raw, c, loss), table, columns, maxRawChars)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        in = classified.agg(count(lit(1)), sum(when(col(StagingTransforms.REASON).isNotNull(), 1).otherwise(0)))
+            .first();
+        lost = lostRecords(ctx, c, loss, maxRawChars);
+        swallowed = loss.lost().size();
+      }
+      long untyped = (in.isNullAt(1) ? 0 : in.getLong(1)) + swallowed;
+      folded = StagingTransforms.foldDuplicates(classified, table).persist(StorageLevel.MEMORY_AND_DISK());
       Row f = folded.agg(
           sum(col(StagingTransforms.COPIES).minus(1)),
           sum(when(col(StagingTransforms.KEY_ROWS).equalTo(1), 1).otherwise(0)),
@@ -152,34 +183,99 @@ public final class StagingJob extends OlistJob {
       long duplicates = f.isNullAt(0) ? 0 : f.getLong(0);
       long staged = f.isNullAt(1) ? 0 : f.getLong(1);
       long conflicts = f.isNullAt(2) ? 0 : f.getLong(2);
-      Reconciliation expected = new Reconciliation(table.name(), rawRows, staged, untyped + conflicts, duplicates);
+      Reconciliation expected = new Reconciliation(table.name(), records, staged, untyped + conflicts, duplicates);
       expected.check();
 
       Map<String, String> details = new LinkedHashMap<>();
       details.put("source_file", c.file().path());
-      details.put("raw_rows", Long.toString(rawRows));
+      details.put("raw_rows", Long.toString(records));
+      details.put("parser_records", Long.toString(in.getLong(0)));
       details.put("quarantined", Long.toString(untyped + conflicts));
       details.put("exact_duplicates", Long.toString(duplicates));
       details.put("conflicting_key_rows", Long.toString(conflicts));
-      TableResult written = ctx.publish(table.name(), StagingTransforms.staged(folded, table), rawRows, details);
+      TableResult written = ctx.publish(table.name(), StagingTransforms.staged(folded, table), records, details);
 
       TableModel quarantineModel = ctx.table(QUARANTINE_TABLE);
-      Dataset<Row> quarantine = StagingTransforms.quarantine(
-          StagingTransforms.rejected(classified, folded, table), c.source().name(), ctx.runId(),
-          Timestamp.from(start));
+      Dataset<Row> rejected = StagingTransforms.rejected(classified, folded, table);
+      Dataset<Row> quarantine = StagingTransforms.quarantine(lost == null ? rejected : rejected.unionByName(lost),
+          c.source().name(), ctx.runId(), Timestamp.from(start));
       TableResult q = ctx.overwrite(quarantineModel, ctx.warehouse().path(Warehouse.QUARANTINE, table.name()),
-          quarantine, rawRows, Map.of("source", c.source().name()));
+          quarantine, records, Map.of("source", c.source().name()));
 
-      new Reconciliation(table.name(), rawRows, written.rows(), q.rows(), duplicates).check();
-      LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), rawRows,
+      new Reconciliation(table.name(), records, written.rows(), q.rows(), duplicates).check();
+      LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), records,
           written.rows(), q.rows(), duplicates);
       if (q.rows() > 0) {
         LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(),
             ctx.warehouse().path(Warehouse.QUARANTINE, table.name()));
       }
     } finally {
-      folded.unpersist();
+      if (folded != null) {
+        folded.unpersist();
+      }
       classified.unpersist();
     }
+  }
+
+  /** The key columns that identify a record of the file: the primary key, or every column of a keyless table. */
+  private static List<ColumnModel> recordKey(TableModel table) {
+    return table.primaryKey().isEmpty() ? table.columns()
+        : table.primaryKey().stream().map(table::column).toList();
+  }
+
+  /** Why the parser read a different number of records than the file holds, line by line (SPEC §10). */
+  private ParserLoss explainParserLoss(JobContext ctx, Checked c, Dataset<Row> raw, long records, long parsed) {
+    String path = c.file().path();
+    LOG.warn("File {} holds {} records but the CSV parser read {}: matching them line by line", path, records,
+        parsed);
+    List<ColumnModel> key = recordKey(c.table());
+    List<Integer> positions = key.stream().map(k -> c.file().header().indexOf(k.sourceColumn())).toList();
+    List<List<String>> parsedKeys = new ArrayList<>();
+    Column[] keyCols = key.stream().map(k -> col(k.name())).toArray(Column[]::new);
+    for (Row r : raw.select(keyCols).collectAsList()) {
+      List<String> values = new ArrayList<>(keyCols.length);
+      for (int i = 0; i < keyCols.length; i++) {
+        values.add(r.getString(i));
+      }
+      parsedKeys.add(ParserLoss.key(values));
+    }
+    ParserLoss loss = ParserLoss.explain(path,
+        RecordScan.records(path, c.source().recordStart(), ctx.spark().sparkContext().hadoopConfiguration()),
+        positions, parsedKeys);
+    loss.swallowers().forEach((by, lines) -> LOG.warn("{}: the record at line {} swallowed the records at lines {}",
+        path, by.number(), lines));
+    return loss;
+  }
+
+  /** The raw frame with the records that swallowed others noted for quarantine. */
+  private static Dataset<Row> noteSwallowers(Dataset<Row> raw, Checked c, ParserLoss loss) {
+    List<ColumnModel> key = recordKey(c.table());
+    List<Integer> positions = key.stream().map(k -> c.file().header().indexOf(k.sourceColumn())).toList();
+    Column[] parts = key.stream().map(k -> trim(coalesce(col(k.name()), lit("")), ParserLoss.TRIMMED))
+        .toArray(Column[]::new);
+    Column recordKey = concat_ws(ParserLoss.KEY_SEPARATOR, parts);
+    Column note = lit(null).cast(DataTypes.StringType);
+    for (Map.Entry<RecordLine, List<Long>> e : loss.swallowers().entrySet()) {
+      note = when(recordKey.equalTo(lit(ParserLoss.keyText(e.getKey(), positions))),
+          lit("the record at line " + e.getKey().number() + " swallowed the " + e.getValue().size()
+              + " record(s) after it (lines " + e.getValue().stream().map(String::valueOf)
+              .collect(Collectors.joining(", ")) + "): an unbalanced quote in it?")).otherwise(note);
+    }
+    return raw.withColumn(StagingTransforms.PARSER_NOTE, note);
+  }
+
+  /** One quarantine row per record line the parser did not read. */
+  private static Dataset<Row> lostRecords(JobContext ctx, Checked c, ParserLoss loss, int maxRawChars) {
+    List<Row> rows = new ArrayList<>();
+    for (ParserLoss.Lost l : loss.lost()) {
+      rows.add(RowFactory.create("not read as a record: swallowed by the record at line " + l.swallower().number()
+          + " (an unbalanced quote there?); line " + l.line().number(), l.line().text()));
+    }
+    StructType schema = new StructType()
+        .add(StagingTransforms.REASON, DataTypes.StringType)
+        .add(StagingTransforms.RAW, DataTypes.StringType);
+    return ctx.spark().createDataFrame(rows, schema)
+        .withColumn(StagingTransforms.RAW, StagingTransforms.cut(col(StagingTransforms.RAW), maxRawChars))
+        .withColumn(StagingTransforms.FILE, lit(new Path(c.file().path()).toUri().toString()));
   }
 }

@@ -41,6 +41,8 @@ import org.olist.marts.common.catalog.TableModel;
  */
 public final class StagingTransforms {
   public static final String CORRUPT = "_corrupt_record";
+  /** Optional input column: why the record must be quarantined although it parsed (see {@link ParserLoss}). */
+  public static final String PARSER_NOTE = "_parser_note";
   public static final String FILE = "_source_file";
   public static final String REASON = "_reason";
   public static final String RAW = "_raw";
@@ -52,6 +54,11 @@ public final class StagingTransforms {
   private static final String RAW_PREFIX = "_raw_";
   /** Digits with an optional sign and decimal point: no exponent, no NaN, no thousands separator. */
   private static final String DECIMAL_SYNTAX = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$";
+  /**
+   * What the UTF-8 decoder puts in place of bytes that are not UTF-8 (a Latin-1 {@code ã}, say): a value holding
+   * it was changed on reading, so it is quarantined rather than staged (SPEC §10).
+   */
+  static final String INVALID_UTF8 = "\uFFFD";
   /** Appended to a raw text cut at {@code max-raw-chars}. */
   public static final String CUT_MARK = "…[cut";
 
@@ -71,15 +78,26 @@ public final class StagingTransforms {
     }
     step1.add(col(CORRUPT));
     step1.add(col(FILE));
+    boolean noted = List.of(raw.columns()).contains(PARSER_NOTE);
+    if (noted) {
+      step1.add(col(PARSER_NOTE));
+    }
     Dataset<Row> typedRows = raw.select(step1.toArray(Column[]::new));
 
     // step 2: the first reason the row cannot be staged, and its raw values
     List<Column> reasons = new ArrayList<>();
+    if (noted) {
+      reasons.add(col(PARSER_NOTE));
+    }
     reasons.add(when(col(CORRUPT).isNotNull(),
         lit("wrong column count: the row does not split into the header's " + expectedColumns + " columns")));
     for (String key : model.primaryKey()) {
       reasons.add(when(col(key).isNull().and(Normalizations.trimmed(col(RAW_PREFIX + key)).isNull()),
           lit("missing primary key column " + key)));
+    }
+    for (ColumnModel c : model.columns()) {
+      reasons.add(when(col(RAW_PREFIX + c.name()).contains(INVALID_UTF8), concat(lit("invalid UTF-8 (bytes read as "
+          + "U+FFFD) in column " + c.sourceColumn() + ": '"), col(RAW_PREFIX + c.name()), lit("'"))));
     }
     for (ColumnModel c : model.columns()) {
       Column value = Normalizations.trimmed(col(RAW_PREFIX + c.name()));
