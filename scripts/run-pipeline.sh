@@ -103,8 +103,9 @@ mkdir -p "$log_dir"
 
 olist_ensure_built || exit 1
 
+# the run's jobs share the warehouse lease (SPEC §10): kept for this script's lifetime, released by the last job
 job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id "$run_id"
-  --set "olist.test.run-results-file=$OLIST_ROOT/target/run_results.json")
+  --set "olist.test.run-results-file=$OLIST_ROOT/target/run_results.json" --set "olist.lease.holder-pid=$$")
 [[ -n "${OLIST_RLS_SEEDS:-}" ]] || job_args+=(--set "olist.rls.seeds=$OLIST_ROOT/data/seeds")
 [[ $full_refresh == 1 ]] && job_args+=(--full-refresh)
 [[ -n "$from" ]] && job_args+=(--from "$from" --to "$to")
@@ -118,7 +119,9 @@ for job in "${selected[@]}"; do
   n=$((n + 1))
   log="$log_dir/$job.log"
   start=$SECONDS
-  olist_submit "$master" "${JOB_CLASS[$job]}" "${spark_args[@]}" -- "${job_args[@]}" >"$log" 2>&1
+  keep_lease=()
+  [[ $n -lt $total ]] && keep_lease=(--set "olist.lease.release=false")
+  olist_submit "$master" "${JOB_CLASS[$job]}" "${spark_args[@]}" -- "${job_args[@]}" "${keep_lease[@]}" >"$log" 2>&1
   rc=$?
   secs=$((SECONDS - start))
   result=$(grep -a '^OLIST_JOB_RESULT' "$log" | tail -n 1)

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.lease.WarehouseLease;
 
 /**
  * Typed view over the layered configuration: defaults ({@code conf/application.conf}, shipped in the jar),
@@ -39,6 +41,12 @@ public final class OlistConfig {
   public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
   public static final String LOOKBACK_DAYS = "olist.incremental.lookback-days";
+  public static final String CONFLICT_RETRIES = "olist.delta.conflict-retries";
+  public static final String LEASE_ENABLED = "olist.lease.enabled";
+  public static final String LEASE_TTL_SECONDS = "olist.lease.ttl-seconds";
+  public static final String LEASE_VERIFY_MILLIS = "olist.lease.verify-millis";
+  public static final String LEASE_HOLDER_PID = "olist.lease.holder-pid";
+  public static final String LEASE_RELEASE = "olist.lease.release";
   public static final String RLS_SEEDS = "olist.rls.seeds";
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
   public static final String FAILED_JOB = "olist.status.failed-job";
@@ -118,6 +126,10 @@ public final class OlistConfig {
       result.maxRawChars();
       result.stagingParallelism();
       result.lookbackDays();
+      result.conflictRetries();
+      result.leaseEnabled();
+      result.leaseTerms();
+      result.leaseRelease();
     } catch (ConfigException e) {
       throw new OlistException("Invalid configuration: " + e.getMessage(), e);
     }
@@ -195,6 +207,23 @@ public final class OlistConfig {
 
   public int lookbackDays() {
     return config.getInt(LOOKBACK_DAYS);
+  }
+
+  public int conflictRetries() {
+    return config.getInt(CONFLICT_RETRIES);
+  }
+
+  public boolean leaseEnabled() {
+    return config.getBoolean(LEASE_ENABLED);
+  }
+
+  public WarehouseLease.Terms leaseTerms() {
+    return new WarehouseLease.Terms(Duration.ofSeconds(config.getLong(LEASE_TTL_SECONDS)),
+        Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_HOLDER_PID));
+  }
+
+  public boolean leaseRelease() {
+    return config.getBoolean(LEASE_RELEASE);
   }
 
   public String rlsSeeds() {

@@ -1,9 +1,12 @@
 package org.olist.marts.common.delta;
 
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +23,10 @@ import org.slf4j.LoggerFactory;
 public final class DeltaTables {
   /** The writer option of a partial overwrite. */
   public static final String REPLACE_WHERE = "replaceWhere";
+  /** The writer option that keeps a note with the commit (a high-water mark, say). */
+  public static final String USER_METADATA = "userMetadata";
+  private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
+  private static final String MATERIALIZE_SOURCE_CONF = "spark.databricks.delta.merge.materializeSource";
   private static final String OVERWRITE_SCHEMA = "overwriteSchema";
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
   private DeltaTables() {
@@ -134,12 +141,42 @@ public final class DeltaTables {
   }
 
   /** Appends in one commit, creating the table from the catalog schema the first time. */
-  public static long append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+  public static Commit append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
     if (!exists(df.sparkSession(), path)) {
       create(df.sparkSession(), path, schema, partitionBy);
     }
     df.write().format("delta").mode(SaveMode.Append).save(path);
-    return version(df.sparkSession(), path);
+    return lastCommit(df.sparkSession(), path);
+  }
+
+  /**
+   * Runs a MERGE in one commit. The session settings it needs (the commit's user metadata, source
+   * materialization) are set for this call only.
+   */
+  public static Commit merge(SparkSession spark, String path, MergeSpec spec) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    spec.userMetadata().ifPresent(m -> settings.put(USER_METADATA_CONF, m));
+    if (spec.sourceMaterialized()) {
+      settings.put(MATERIALIZE_SOURCE_CONF, "none");
+    }
+    Map<String, Optional<String>> before = new LinkedHashMap<>();
+    settings.forEach((k, v) -> {
+      before.put(k, spark.conf().getOption(k).isDefined() ? Optional.of(spark.conf().get(k)) : Optional.empty());
+      spark.conf().set(k, v);
+    });
+    try {
+      DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t").merge(spec.source().as("s"), spec.condition());
+      spec.clauses().apply(builder).execute();
+    } finally {
+      before.forEach((k, v) -> {
+        if (v.isPresent()) {
+          spark.conf().set(k, v.get());
+        } else {
+          spark.conf().unset(k);
+        }
+      });
+    }
+    return lastCommit(spark, path);
   }
 
   /** The latest commit of a table: its version and operation metrics (rows written, files added...). */

@@ -3,8 +3,11 @@ package org.olist.marts.common.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,8 +17,11 @@ import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.delta.ConflictRetry;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.delta.Warehouse;
+import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.common.spark.NotNullColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,14 +37,21 @@ public final class JobContext {
   private final OlistConfig config;
   private final String job;
   private final Warehouse warehouse;
-  private final List<JobRun> runs = java.util.Collections.synchronizedList(new ArrayList<>());
-  private final List<TableResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final WarehouseLease lease;
+  private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
+  private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
   public JobContext(SparkSession spark, OlistConfig config, String job) {
+    this(spark, config, job, null);
+  }
+
+  /** {@code lease}: the warehouse lease the job holds (null when it holds none), checked before every write. */
+  public JobContext(SparkSession spark, OlistConfig config, String job, WarehouseLease lease) {
     this.spark = spark;
     this.config = config;
     this.job = job;
     this.warehouse = new Warehouse(config.warehouse());
+    this.lease = lease;
   }
 
   public SparkSession spark() {
@@ -112,17 +125,55 @@ public final class JobContext {
   public TableResult overwrite(Instant start, TableModel model, String path, Dataset<Row> df, Long rowsIn,
                                Map<String, String> details, Map<String, String> writeOptions) {
     Dataset<Row> conformed = conform(model, df);
-    String name = path.substring(warehouse.root().length() + 1);
-    DeltaTables.Commit commit;
-    try {
-      commit = DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), writeOptions);
-    } catch (OlistException e) {
-      throw e;
-    } catch (Exception e) {
-      // Delta's Scala code throws IOExceptions too (DeltaIOException), undeclared
-      throw new OlistException("Cannot write " + name + " at " + path + ": " + OlistException.rootCause(e), e);
-    }
-    return recordWrite(name, start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
+    DeltaTables.Commit commit = write(path,
+        () -> DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), writeOptions));
+    return recordWrite(name(path), start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
+  }
+
+  /** Appends rows (already in the catalog's layout) to a catalog table in one commit, and records it. */
+  public TableResult append(TableModel model, Dataset<Row> df, Map<String, String> details) {
+    Instant start = Instant.now();
+    String path = warehouse.path(model);
+    Dataset<Row> conformed = conform(model, df);
+    DeltaTables.Commit commit = write(path,
+        () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy()));
+    return recordWrite(name(path), start, commit.metric("numOutputRows"), commit.version(), null, details);
+  }
+
+  /**
+   * Runs a MERGE into a catalog table in one commit and returns it; the caller records it with the details only
+   * it knows ({@link #recordWrite}).
+   */
+  public DeltaTables.Commit merge(TableModel model, MergeSpec spec) {
+    String path = warehouse.path(model);
+    return write(path, () -> DeltaTables.merge(spark, path, spec));
+  }
+
+  /**
+   * Every Delta write of a job goes through here: refused once the run lost the warehouse lease; a conflict with
+   * a concurrent commit is retried ({@code olist.delta.conflict-retries}) and then reported in one line; any other
+   * failure names the write and its root cause first (SPEC §10).
+   */
+  private DeltaTables.Commit write(String path, Supplier<DeltaTables.Commit> write) {
+    String name = name(path);
+    return ConflictRetry.run(name, path, config.conflictRetries(), () -> {
+      if (lease != null) {
+        lease.check();
+      }
+      try {
+        return write.get();
+      } catch (OlistException | ConcurrentModificationException e) {
+        throw e;
+      } catch (Exception e) {
+        // Delta's Scala code throws IOExceptions too (DeltaIOException), undeclared
+        throw new OlistException("Cannot write " + name + " at " + path + ": " + OlistException.rootCause(e), e);
+      }
+    }, ConflictRetry::backOff);
+  }
+
+  /** A table's name in logs and audit rows: its path under the warehouse ({@code marts/fct_order_items}). */
+  private String name(String path) {
+    return path.substring(warehouse.root().length() + 1);
   }
 
   /** Records a write done by the job itself (a MERGE, say): summary log line and audit row. */

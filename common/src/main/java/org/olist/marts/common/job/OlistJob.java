@@ -1,11 +1,13 @@
 package org.olist.marts.common.job;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.lease.WarehouseLease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +28,22 @@ public abstract class OlistJob {
     return true;
   }
 
+  /** Whether this job writes the warehouse, and so must hold its lease (SPEC §10: one writer at a time). */
+  protected boolean writesWarehouse() {
+    return audited();
+  }
+
   /**
    * Runs the job and records it. A failure names its cause first (SPEC §10): when the audit write fails too
    * (an unwritable warehouse fails both), that second failure is attached to the first, never thrown instead
    * of it; when only the audit write fails, that is the failure.
    */
   public final List<TableResult> run(SparkSession spark, OlistConfig config) {
-    JobContext context = new JobContext(spark, config, name());
+    WarehouseLease lease = writesWarehouse() && config.leaseEnabled()
+        ? WarehouseLease.acquire(config.warehouse(), spark.sparkContext().hadoopConfiguration(), config.runId(),
+            name(), config.leaseTerms(), Clock.systemUTC())
+        : null;
+    JobContext context = new JobContext(spark, config, name(), lease);
     Instant start = Instant.now();
     Throwable failure = null;
     try {
@@ -56,6 +67,9 @@ public abstract class OlistJob {
           LOG.warn("The failed run of job {} could not be recorded in audit/{} either: {}", name(),
               JobRunAudit.TABLE, OlistException.rootCause(auditFailure));
         }
+      }
+      if (lease != null) {
+        lease.close(config.leaseRelease());
       }
     }
   }

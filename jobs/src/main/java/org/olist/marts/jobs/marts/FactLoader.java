@@ -2,9 +2,10 @@ package org.olist.marts.jobs.marts;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -18,9 +19,11 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.intermediate.Columns;
@@ -34,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * only, naming the partitions it touches, with the high-water mark in the same commit.
  */
 public final class FactLoader {
-  public static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
-  private static final String MATERIALIZE_SOURCE_CONF = "spark.databricks.delta.merge.materializeSource";
   /** Up to this many keys to write, the lines behind them are found by a broadcast semi-join (no shuffle). */
   public static final long BROADCAST_KEYS_MAX = 500_000L;
   private static final String ROWS = "rows";
@@ -118,30 +119,55 @@ public final class FactLoader {
       details.put("mode", ctx.config().fullRefresh() ? "full_refresh" : "initial_load");
       details.put("high_water_mark", String.valueOf(mark));
       TableResult written = ctx.overwrite(start, model, path, cached, null, details,
-          Map.of("userMetadata", HighWaterMark.metadata(mark, ctx.runId())));
+          Map.of(DeltaTables.USER_METADATA, HighWaterMark.metadata(mark, ctx.runId())));
       MonthPrints.fromAggregates(months).write(ctx.spark(), path, written.deltaVersion());
     } finally {
       cached.unpersist();
     }
   }
 
+  /**
+   * Rebuilds the fact's rows of purchase dates in [from, to] in one MERGE on the line key: the window's rows are
+   * written, fact rows of the window that the lines no longer hold are deleted, and a line whose purchase date
+   * moved into or out of the window since it was loaded is moved to its new partition, so every key stays in the
+   * fact exactly once (SPEC §10). Only the partitions involved are read and rewritten. The fact's month prints are
+   * counted afresh from the new version.
+   */
   private void backfill(Instant start, Dataset<Row> rows, LocalDate from, LocalDate to) {
-    String predicate = Columns.ORDER_DATE + " >= '" + from + "' AND " + Columns.ORDER_DATE + " <= '" + to + "'";
-    Dataset<Row> window = rows.filter(predicate).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Timestamp mark = highWaterMark();
-      List<String> partitions = window.select(Columns.ORDER_YEAR_MONTH).distinct().as(Encoders.STRING())
-          .collectAsList();
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("mode", "backfill");
-      details.put("from", from.toString());
-      details.put("to", to.toString());
-      details.put("partitions_touched", String.join(",", partitions.stream().sorted().toList()));
-      ctx.overwrite(start, model, path, window, null, details, Map.of(DeltaTables.REPLACE_WHERE, predicate,
-          "userMetadata", HighWaterMark.metadata(later(mark, maxUpdatedAt(window)), ctx.runId())));
-    } finally {
-      window.unpersist();
+    SparkSession spark = ctx.spark();
+    Column inWindow = col(Columns.ORDER_DATE).between(lit(from.toString()).cast(DataTypes.DateType),
+        lit(to.toString()).cast(DataTypes.DateType));
+    long factVersion = DeltaTables.version(spark, path);
+    Dataset<Row> fact = DeltaTables.read(spark, path, factVersion);
+    Dataset<Row> source = IncrementalFact.backfillSource(rows, fact, inWindow).localCheckpoint(true);
+    List<String> partitions = IncrementalFact.backfillPartitions(source, fact).as(Encoders.STRING())
+        .collectAsList().stream().sorted().toList();
+    Timestamp mark = later(highWaterMark(), maxUpdatedAt(source.filter(not(col(IncrementalFact.DELETE)))));
+    Map<String, String> columns = new LinkedHashMap<>();
+    model.columnNames().forEach(c -> columns.put(c, "s." + c));
+    DeltaTables.Commit commit = ctx.merge(model, new MergeSpec(source, IncrementalFact.mergeCondition(partitions),
+        b -> b.whenMatched("s." + IncrementalFact.DELETE).delete()
+            .whenMatched().updateExpr(columns)
+            .whenNotMatched("NOT s." + IncrementalFact.DELETE).insertExpr(columns),
+        Optional.of(HighWaterMark.metadata(mark, ctx.runId())), true));
+    if (commit.version() == factVersion + 1) {
+      MonthPrints.scan(DeltaTables.read(spark, path, commit.version())).write(spark, path, commit.version());
+    } else {
+      LOG.warn("Cannot keep the fact's month prints: version {} follows {} (another writer?); the next load scans",
+          commit.version(), factVersion);
     }
+    long inserted = commit.metric("numTargetRowsInserted");
+    long updated = commit.metric("numTargetRowsUpdated");
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("mode", "backfill");
+    details.put("from", from.toString());
+    details.put("to", to.toString());
+    details.put("rows_inserted", Long.toString(inserted));
+    details.put("rows_updated", Long.toString(updated));
+    details.put("rows_deleted", Long.toString(commit.metric("numTargetRowsDeleted")));
+    details.put("partitions_touched", String.join(",", partitions));
+    details.put("high_water_mark", String.valueOf(mark));
+    ctx.recordWrite(model.relativePath(), start, inserted + updated, commit.version(), null, details);
   }
 
   /**
@@ -232,22 +258,11 @@ public final class FactLoader {
     phases.mark("lookups");
     Optional<MonthPrints> printsAfter = factPrints.map(p -> p.plus(IncrementalFact.printChange(changes)));
     phases.mark("prints");
-    spark.conf().set(USER_METADATA_CONF, HighWaterMark.metadata(newMark, ctx.runId()));
-    // the source is a checkpoint already: Delta need not copy it again
-    spark.conf().set(MATERIALIZE_SOURCE_CONF, "none");
-    try {
-      DeltaTable.forPath(spark, path).as("t")
-          .merge(source.as("s"), IncrementalFact.mergeCondition(partitions))
-          .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
-          .whenNotMatched().insertAll()
-          .execute();
-    } finally {
-      spark.conf().unset(USER_METADATA_CONF);
-      spark.conf().unset(MATERIALIZE_SOURCE_CONF);
-    }
+    DeltaTables.Commit commit = ctx.merge(model, new MergeSpec(source, IncrementalFact.mergeCondition(partitions),
+        b -> b.whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
+            .whenNotMatched().insertAll(),
+        Optional.of(HighWaterMark.metadata(newMark, ctx.runId())), true));
     phases.mark("merge");
-    DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path);
-    phases.mark("commit_metrics");
     long inserted = commit.metric("numTargetRowsInserted");
     long updated = commit.metric("numTargetRowsUpdated");
     details.put("rows_inserted", Long.toString(inserted));

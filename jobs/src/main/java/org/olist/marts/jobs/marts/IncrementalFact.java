@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -36,6 +37,8 @@ public final class IncrementalFact {
   public static final String CURRENT_MONTH = "_current_" + Columns.ORDER_YEAR_MONTH;
   /** What the comparison found for a key: {@link #NEW}, {@link #CHANGED}, {@link #UNCHANGED} or {@link #MISSING}. */
   public static final String CHANGE = "_change";
+  /** Marks a backfill source row whose key is deleted from the fact. */
+  public static final String DELETE = "_delete";
   public static final String NEW = "new";
   public static final String CHANGED = "changed";
   public static final String UNCHANGED = "unchanged";
@@ -145,6 +148,31 @@ public final class IncrementalFact {
     }
     Timestamp from = Timestamp.from(highWaterMark.toInstant().minus(Duration.ofDays(lookbackDays)));
     return rows.filter(col(Columns.SOURCE_UPDATED_AT).gt(lit(from)));
+  }
+
+  /**
+   * The MERGE source of a backfill (SPEC §10): the fact rows of the lines whose purchase date is in the window, of
+   * the lines already loaded inside the window whose date moved out of it (so they move, not vanish), and a row
+   * marked {@link #DELETE} for each loaded key of the window that the lines no longer hold.
+   *
+   * @param rows fact rows computed from all lines
+   * @param fact the fact as loaded
+   */
+  public static Dataset<Row> backfillSource(Dataset<Row> rows, Dataset<Row> fact, Column inWindow) {
+    String key = FactOrderItems.ORDER_ITEM_SK;
+    Dataset<Row> loadedInWindow = fact.filter(inWindow);
+    Dataset<Row> batch = rows.filter(inWindow)
+        .unionByName(rows.filter(not(inWindow)).join(loadedInWindow.select(key), key, "left_semi"));
+    Dataset<Row> deletes = loadedInWindow.join(rows.select(key), key, "left_anti");
+    return batch.withColumn(DELETE, lit(false)).unionByName(deletes.withColumn(DELETE, lit(true)));
+  }
+
+  /** The partitions a backfill MERGE touches: where its source rows go, and where the fact holds their keys now. */
+  public static Dataset<Row> backfillPartitions(Dataset<Row> source, Dataset<Row> fact) {
+    String key = FactOrderItems.ORDER_ITEM_SK;
+    return source.select(Columns.ORDER_YEAR_MONTH)
+        .union(fact.join(source.select(key), key, "left_semi").select(Columns.ORDER_YEAR_MONTH))
+        .distinct();
   }
 
   /** The MERGE condition: the key, and the touched partitions named so that others are neither read nor rewritten. */

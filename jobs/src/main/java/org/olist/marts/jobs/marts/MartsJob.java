@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -41,13 +42,7 @@ public final class MartsJob extends OlistJob {
    */
   private static void upsert(JobContext ctx, String table, Dataset<Row> df, String key) {
     Instant start = Instant.now();
-    String path = ctx.warehouse().path(ctx.table(table));
-    io.delta.tables.DeltaTable.forPath(ctx.spark(), path).as("t")
-        .merge(ctx.conform(ctx.table(table), df).as("s"), "t." + key + " = s." + key)
-        .whenMatched().updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
-    DeltaTables.Commit commit = DeltaTables.lastCommit(ctx.spark(), path);
+    DeltaTables.Commit commit = ctx.merge(ctx.table(table), MergeSpec.upsert(ctx.conform(ctx.table(table), df), key));
     long rows = commit.metric("numTargetRowsInserted") + commit.metric("numTargetRowsUpdated");
     ctx.recordWrite("marts/" + table, start, rows, commit.version(), null, Map.of("mode", "upsert",
         "rows_inserted", Long.toString(commit.metric("numTargetRowsInserted")),

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,17 +74,14 @@ public final class TestJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     Map<String, Dataset<Row>> reads = new HashMap<>();
-    java.util.function.Function<String, Dataset<Row>> tables = name -> reads.computeIfAbsent(name, ctx::read);
+    Function<String, Dataset<Row>> tables = name -> reads.computeIfAbsent(name, ctx::read);
     List<Result> results = new ArrayList<>();
     for (DataTestModel test : ctx.catalog().dataTests()) {
       results.add(run(ctx, test, tables));
     }
     TableModel model = ctx.table(RESULTS_TABLE);
     List<Row> rows = results.stream().map(r -> r.toRow(ctx.runId())).collect(Collectors.toList());
-    Instant start = Instant.now();
-    long version = DeltaTables.append(ctx.spark().createDataFrame(rows, model.schema()).coalesce(1),
-        ctx.warehouse().path(model), model.schema(), model.partitionBy());
-    ctx.recordWrite(model.relativePath(), start, rows.size(), version, null, Map.of());
+    ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()).coalesce(1), Map.of());
     writeRunResults(ctx, results);
 
     List<Result> failed = results.stream().filter(r -> r.status().equals(FAIL)).toList();
@@ -99,7 +97,7 @@ public final class TestJob extends OlistJob {
     }
   }
 
-  private Result run(JobContext ctx, DataTestModel test, java.util.function.Function<String, Dataset<Row>> tables) {
+  private Result run(JobContext ctx, DataTestModel test, Function<String, Dataset<Row>> tables) {
     Instant start = Instant.now();
     List<String> missing = new ArrayList<>();
     List<String> needed = new ArrayList<>(test.requires());

@@ -1,15 +1,22 @@
 package org.olist.marts.common.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -32,11 +39,40 @@ class FailureCauseTest {
   void anUnwritableWarehouseReportsTheFailedWriteAndItsCause(@TempDir Path dir) throws IOException {
     // issue 17 #11: the warehouse root is a plain file, so the table write and the audit write both fail
     Path warehouse = Files.writeString(dir.resolve("warehouse"), "not a directory");
-    OlistException e = assertThrows(OlistException.class,
-        () -> new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse)));
+    OlistException e = assertThrows(OlistException.class, () -> new OneTableJob().run(TestSpark.spark(),
+        TestSpark.config(dir.toString(), warehouse, Map.of(OlistConfig.LEASE_ENABLED, false))));
     String firstLine = e.getMessage().lines().findFirst().orElseThrow();
     assertTrue(firstLine.startsWith("Cannot write marts/dim_rls_bridge at " + warehouse), firstLine);
     assertTrue(firstLine.contains("Exception: "), "names the cause: " + firstLine);
     assertEquals(1, e.getSuppressed().length, "the audit write's failure is attached, not thrown instead");
+  }
+
+  @Test
+  void anUnwritableWarehouseFailsAtItsLeaseFirst(@TempDir Path dir) throws IOException {
+    Path warehouse = Files.writeString(dir.resolve("warehouse"), "not a directory");
+    OlistException e = assertThrows(OlistException.class,
+        () -> new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse)));
+    assertTrue(e.getMessage().startsWith("Cannot take the lease of warehouse " + warehouse), e.getMessage());
+  }
+
+  @Test
+  void aWarehouseHeldByAnotherRunIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws IOException {
+    // issue 17 #10: a second pipeline on a warehouse that a running one holds
+    Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
+    WarehouseLease held = WarehouseLease.acquire(warehouse.toString(), new Configuration(), "run-a", "marts",
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0), Clock.systemUTC());
+    try {
+      OlistException e = assertThrows(OlistException.class,
+          () -> new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse)));
+      assertTrue(e.getMessage().startsWith("Cannot start job one-table of run test-run: the warehouse is held by run "
+          + "run-a (job marts"), e.getMessage());
+      assertFalse(Files.exists(warehouse.resolve("marts")), "nothing written");
+      assertFalse(Files.exists(warehouse.resolve("audit")), "nothing audited either");
+    } finally {
+      held.close(true);
+    }
+    new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse));
+    assertTrue(Files.exists(warehouse.resolve("marts/dim_rls_bridge")), "free again once released");
+    assertFalse(Files.exists(warehouse.resolve(WarehouseLease.FILE)), "a job run on its own releases its lease");
   }
 }

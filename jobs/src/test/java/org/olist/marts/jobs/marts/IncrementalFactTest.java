@@ -53,6 +53,26 @@ class IncrementalFactTest {
   }
 
   @Test
+  void aBackfillSourceMovesKeysAcrossTheWindowAndDeletesWhatTheLinesNoLongerHold() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-10 00:00:00"), "in"},
+        new Object[] {2L, "2018-02", ts("2018-02-10 00:00:00"), "out"},
+        new Object[] {3L, "2018-02", ts("2018-02-11 00:00:00"), "gone"},
+        new Object[] {4L, "2018-02", ts("2018-02-12 00:00:00"), "stays"},
+        new Object[] {5L, "2018-03", ts("2018-03-01 00:00:00"), "outside"});
+    Dataset<Row> rows = Frames.of(DDL, new Object[] {1L, "2018-02", ts("2018-02-01 00:00:00"), "in2"},
+        new Object[] {2L, "2018-01", ts("2018-01-20 00:00:00"), "out2"},
+        new Object[] {4L, "2018-02", ts("2018-02-12 00:00:00"), "stays"},
+        new Object[] {5L, "2018-03", ts("2018-03-01 00:00:00"), "outside"},
+        new Object[] {6L, "2018-02", ts("2018-02-20 00:00:00"), "new"});
+    Column window = new Column("order_year_month").equalTo("2018-02");
+    Dataset<Row> source = IncrementalFact.backfillSource(rows, fact, window);
+    assertEquals(List.of("1:in2", "2:out2", "4:stays", "6:new"), keys(source.filter("NOT _delete")));
+    assertEquals(List.of("3:gone"), keys(source.filter("_delete")));
+    assertEquals(List.of("2018-01", "2018-02"), IncrementalFact.backfillPartitions(source, fact)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().sorted().toList());
+  }
+
+  @Test
   void theMergeConditionNamesThePartitions() {
     assertEquals("t.order_item_sk = s.order_item_sk AND t.order_year_month IN ('2017-12', '2018-01')",
         IncrementalFact.mergeCondition(List.of("2018-01", "2017-12")));

@@ -35,6 +35,7 @@ import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.intermediate.MonthPrints;
 import org.olist.marts.jobs.quality.DataTests;
+import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -178,13 +179,64 @@ class IncrementalLoadTest {
     assertEquals(Set.of("2018-02"), partitionsInLastCommit(incremental));
     assertEquals(before, fact(incremental).count());
     assertEquals("backfill", factDetails(incremental, "backfill").get("mode"));
-    String fact = incremental.resolve("marts/fct_order_items").toString();
-    assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), fact,
-        DeltaTables.version(TestSpark.spark(), fact)), "a backfill keeps no prints: the next load scans");
+    assertKeptPrintsExact(incremental);
+  }
+
+  /** An order whose purchase moved from month {@code from} to month {@code to} (same day of month, <= 28). */
+  private static String movePurchase(Path orders, String from, String to) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(orders, StandardCharsets.UTF_8));
+    Set<String> loaded = fact(incremental).filter("order_year_month = '" + from + "'").select("order_id")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",", -1);
+      String id = f[0].replace("\"", "");
+      if (loaded.contains(id) && f[3].startsWith(from + "-") && Integer.parseInt(f[3].substring(8, 10)) <= 28) {
+        f[3] = to + f[3].substring(7);
+        lines.set(i, String.join(",", f));
+        Files.write(orders, lines, StandardCharsets.UTF_8);
+        return id;
+      }
+    }
+    throw new IllegalStateException("no order of " + from + " to move");
   }
 
   @Test
   @Order(6)
+  void aBackfillKeepsEveryKeyOnceWhenPurchaseMonthsMoved() throws IOException {
+    // the input of the last load (the cancellation), with two purchase dates moved
+    Path input = Pipeline.copy(dir.resolve("canceled"), dir.resolve("moved"));
+    Path orders = input.resolve("olist_orders_dataset.csv");
+    String movedIn = movePurchase(orders, "2018-01", "2018-02");
+    String movedOut = movePurchase(orders, "2018-02", "2018-01");
+    long lines = fact(incremental).count();
+    long movedInLines = fact(incremental).filter("order_id = '" + movedIn + "'").count();
+    long movedOutLines = fact(incremental).filter("order_id = '" + movedOut + "'").count();
+    OlistConfig backfill = config(input, incremental, "backfill-moved",
+        Map.of(OlistConfig.BACKFILL_FROM, "2018-02-01", OlistConfig.BACKFILL_TO, "2018-02-28"));
+    new StagingJob().run(TestSpark.spark(), backfill);
+    new IntermediateJob().run(TestSpark.spark(), backfill);
+    new MartsJob().run(TestSpark.spark(), backfill);
+
+    assertEquals(lines, fact(incremental).count(), "no line lost or doubled");
+    assertEquals(lines, fact(incremental).select("order_item_sk").distinct().count(), "every key once");
+    assertEquals(movedInLines, fact(incremental).filter("order_id = '" + movedIn + "'")
+        .filter("order_year_month = '2018-02'").count(), "moved into the window: in its new month only");
+    assertEquals(movedOutLines, fact(incremental).filter("order_id = '" + movedOut + "'")
+        .filter("order_year_month = '2018-01'").count(), "moved out of the window: kept, in its new month");
+    assertEquals(Set.of("2018-01", "2018-02"), partitionsInLastCommit(incremental));
+    assertKeptPrintsExact(incremental);
+
+    // the next normal load has nothing to heal, and uses the prints the backfill kept
+    long version = Pipeline.version(incremental, "marts", "fct_order_items");
+    new MartsJob().run(TestSpark.spark(), config(input, incremental, "after-backfill", Map.of()));
+    Map<String, String> d = factDetails(incremental, "after-backfill");
+    assertEquals("0", d.get("keys_missing_from_snapshot"), d.toString());
+    assertEquals("lines:kept fact:kept", d.get("month_prints"), d.toString());
+    assertEquals(version, Pipeline.version(incremental, "marts", "fct_order_items"), "nothing left to write");
+  }
+
+  @Test
+  @Order(7)
   void duplicateKeysInABatchNeverFailTheMerge() {
     Dataset<Row> current = fact(incremental).filter("order_year_month = '2018-03'").limit(2).localCheckpoint();
     Row first = current.first();
@@ -206,7 +258,7 @@ class IncrementalLoadTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void appendModeTakesLateRowsInsideTheLookback() throws IOException {
     Path wh = dir.resolve("wh-append");
     Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append");

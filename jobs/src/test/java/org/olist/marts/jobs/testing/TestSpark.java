@@ -41,6 +41,8 @@ public final class TestSpark {
     overrides.put(OlistConfig.WAREHOUSE, warehouse.toString());
     overrides.put(OlistConfig.RUN_ID, "test-run");
     overrides.put(OlistConfig.UI_ENABLED, false);
+    // jobs of one test JVM never race for a warehouse: no read-back wait
+    overrides.put(OlistConfig.LEASE_VERIFY_MILLIS, 0);
     overrides.putAll(more);
     return OlistConfig.load(null, overrides);
   }
