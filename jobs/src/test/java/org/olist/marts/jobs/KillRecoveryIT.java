@@ -34,7 +34,7 @@ import org.olist.marts.jobs.testing.TestSpark;
  * load (at two moments before the MERGE, as soon as the MERGE has written a data file, as soon as its commit
  * file exists); after each kill the high-water mark is never ahead of the
  * data and keys are unique, and one undisturbed re-run ends with the same fact as a run that was never
- * disturbed.
+ * disturbed. A staging run killed half-way leaves the next layer reading the last complete staging run.
  */
 class KillRecoveryIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -43,8 +43,12 @@ class KillRecoveryIT {
   Path dir;
 
   private Process marts(Path input, Path wh, String runId) throws IOException {
+    return pipeline("marts", input, wh, runId);
+  }
+
+  private Process pipeline(String jobs, Path input, Path wh, String runId) throws IOException {
     ProcessBuilder pb = new ProcessBuilder("bash", ROOT.resolve("scripts/run-pipeline.sh").toString(),
-        "--jobs", "marts", "--input", input.toString(), "--warehouse", wh.toString(), "--run-id", runId)
+        "--jobs", jobs, "--input", input.toString(), "--warehouse", wh.toString(), "--run-id", runId)
         .redirectErrorStream(true).redirectOutput(dir.resolve(runId + ".out").toFile());
     pb.environment().put("OLIST_LOG_DIR", dir.resolve("logs").toString());
     pb.environment().put("OLIST_DRIVER_MEMORY", "2g");
@@ -108,6 +112,67 @@ class KillRecoveryIT {
     Timestamp mark = HighWaterMark.read(TestSpark.spark(), path);
     Timestamp loaded = fact.agg(functions.max("source_updated_at")).first().getTimestamp(0);
     assertTrue(mark != null && !mark.after(loaded), when + ": high-water mark " + mark + " <= data " + loaded);
+  }
+
+  /** The newest commit of every staging table. */
+  private static Map<String, Long> stagingVersions(Path wh) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (var t : org.olist.marts.common.catalog.ModelCatalog.get().tablesInLayer("staging")) {
+      Path log = wh.resolve("staging").resolve(t.name()).resolve("_delta_log");
+      try (Stream<Path> files = Files.list(log)) {
+        out.put(t.name(), files.map(f -> f.getFileName().toString()).filter(f -> f.matches("\\d{20}\\.json"))
+            .mapToLong(f -> Long.parseLong(f.substring(0, 20))).max().orElse(-1));
+      } catch (IOException | java.io.UncheckedIOException e) {
+        out.put(t.name(), -1L);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aStagingRunKilledHalfWayLeavesTheNextLayerReadingTheLastCompleteRun() throws Exception {
+    // SPEC §10: a layer is read consistently, also after a kill -9 that left staging half new
+    Path before = dir.resolve("staging-before");
+    new DataGenJob(0.005, 11, before.toString(), LocalDate.of(2018, 1, 31)).generate(TestSpark.spark());
+    Path after = dir.resolve("staging-after");
+    new DataGenJob(0.005, 11, after.toString(), null).generate(TestSpark.spark());
+    Path wh = dir.resolve("wh-staging-kill");
+    Pipeline.run(TestSpark.config(before.toString(), wh, Map.of(OlistConfig.RUN_ID, "complete")));
+    String lines = "intermediate/" + org.olist.marts.jobs.intermediate.IntermediateJob.ORDER_ITEMS_JOINED;
+    Dataset<Row> complete = DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()).localCheckpoint();
+    Map<String, Long> published = stagingVersions(wh);
+
+    // killed as soon as the first staging table has a new commit
+    Process victim = pipeline("staging", after, wh, "killed-staging");
+    boolean finished = awaitOrExit(victim, () -> stagingVersions(wh).entrySet().stream()
+        .anyMatch(e -> e.getValue() > published.get(e.getKey())));
+    killHard(victim, "killed-staging");
+    assertTrue(!finished, "the kill must land during staging: " + Files.readString(dir.resolve("killed-staging.out")));
+    Map<String, Long> halfNew = stagingVersions(wh);
+    long replaced = halfNew.entrySet().stream().filter(e -> e.getValue() > published.get(e.getKey())).count();
+    System.out.println("Staging tables replaced before the kill: " + replaced + " of " + halfNew.size());
+    assertTrue(List.of("stg_orders", "stg_order_items", "stg_customers").stream()
+        .anyMatch(t -> halfNew.get(t) > published.get(t)), "a table the order lines are built from was replaced: "
+        + halfNew + " after " + published);
+
+    // the next layer, started on its own, reads the staging versions of the last complete run
+    Process next = pipeline("intermediate", after, wh, "after-kill");
+    assertTrue(next.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, next.exitValue(), Files.readString(dir.resolve("after-kill.out")));
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(complete,
+        DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()));
+
+    // a complete staging run publishes the new input, and the next layer follows it
+    Process rerun = pipeline("staging,intermediate", after, wh, "staging-rerun");
+    assertTrue(rerun.waitFor(10, TimeUnit.MINUTES));
+    assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("staging-rerun.out")));
+    Path fresh = dir.resolve("wh-staging-fresh");
+    OlistConfig fromScratch = TestSpark.config(after.toString(), fresh, Map.of(OlistConfig.RUN_ID, "fresh"));
+    new org.olist.marts.jobs.staging.StagingJob().run(TestSpark.spark(), fromScratch);
+    new org.olist.marts.jobs.intermediate.IntermediateJob().run(TestSpark.spark(), fromScratch);
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(
+        DeltaTables.read(TestSpark.spark(), fresh.resolve(lines).toString()),
+        DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()));
   }
 
   @Test

@@ -5,14 +5,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.JobRun;
+import org.olist.marts.common.audit.JobRunAudit;
+import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
@@ -32,12 +38,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobContext {
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+  private static final Set<String> PINNED_LAYERS = Set.of(Warehouse.STAGING, Warehouse.INTERMEDIATE, Warehouse.MARTS);
 
   private final SparkSession spark;
   private final OlistConfig config;
   private final String job;
   private final Warehouse warehouse;
   private final WarehouseLease lease;
+  /** Identifies this attempt of the job in its audit rows ({@link PublishedVersions#ATTEMPT}). */
+  private final String attempt = UUID.randomUUID().toString();
+  private PublishedVersions published;
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
@@ -82,9 +92,48 @@ public final class JobContext {
     return catalog().table(name);
   }
 
-  /** Reads a catalog table from the warehouse. */
+  /**
+   * Reads a catalog table from the warehouse. A table of an upstream layer (staging, intermediate, marts) written
+   * by another job is read at the version that job's last successful attempt published, so a failed or killed
+   * upstream run never leaves this job reading some new tables and some old (SPEC §10); the job's own tables and
+   * the audit tables are read as they are now.
+   */
   public Dataset<Row> read(String table) {
-    return DeltaTables.read(spark, warehouse.path(table(table)));
+    String path = warehouse.path(table(table));
+    Optional<Long> version = version(table);
+    return version.isPresent() ? DeltaTables.read(spark, path, version.get()) : DeltaTables.read(spark, path);
+  }
+
+  /** The version {@link #read} reads; empty for the latest. */
+  public Optional<Long> version(String table) {
+    TableModel model = table(table);
+    if (!PINNED_LAYERS.contains(model.layer())) {
+      return Optional.empty();
+    }
+    Optional<PublishedVersions.Published> published = published().of(model.relativePath());
+    if (published.isEmpty()) {
+      LOG.warn("No successful write of {} is recorded in audit/{}: reading its latest version",
+          model.relativePath(), JobRunAudit.TABLE);
+      return Optional.empty();
+    }
+    if (published.get().job().equals(job)) {
+      return Optional.empty();
+    }
+    String path = warehouse.path(model);
+    long latest = DeltaTables.version(spark, path);
+    if (latest != published.get().version()) {
+      LOG.warn("Reading {} at version {}, published by run {} (job {}); version {} was written by an attempt that did "
+          + "not finish", model.relativePath(), published.get().version(), published.get().runId(), published.get().job(),
+          latest);
+    }
+    return Optional.of(published.get().version());
+  }
+
+  private synchronized PublishedVersions published() {
+    if (published == null) {
+      published = PublishedVersions.load(spark, warehouse);
+    }
+    return published;
   }
 
   /**
@@ -183,7 +232,8 @@ public final class JobContext {
     long millis = Duration.between(start, end).toMillis();
     LOG.info("Wrote {}: {} rows in {} ms (Delta version {}){}", name, rows, millis, version,
         details.isEmpty() ? "" : " " + details);
-    runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null, details));
+    runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null,
+        withAttempt(details)));
     TableResult result = new TableResult(name, rows, version, millis);
     results.add(result);
     return result;
@@ -194,12 +244,18 @@ public final class JobContext {
     Instant now = Instant.now();
     LOG.info("Kept {}: {}", name, reason);
     runs.add(new JobRun(runId(), job, name, now, now, JobRun.SKIPPED, null, null, null, null,
-        Map.of("reason", reason)));
+        withAttempt(Map.of("reason", reason))));
   }
 
   void recordFailure(Instant start, Throwable error) {
     runs.add(new JobRun(runId(), job, null, start, Instant.now(), JobRun.FAILED, null, null, null,
-        String.valueOf(error.getMessage()), Map.of("error_class", error.getClass().getSimpleName())));
+        String.valueOf(error.getMessage()), withAttempt(Map.of("error_class", error.getClass().getSimpleName()))));
+  }
+
+  private Map<String, String> withAttempt(Map<String, String> details) {
+    Map<String, String> out = new LinkedHashMap<>(details);
+    out.put(PublishedVersions.ATTEMPT, attempt);
+    return out;
   }
 
   List<JobRun> runs() {

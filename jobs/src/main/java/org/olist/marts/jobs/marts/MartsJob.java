@@ -58,9 +58,10 @@ public final class MartsJob extends OlistJob {
   protected void execute(JobContext ctx) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
     boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
-    // the lines are read at one version, the one whose month prints the intermediate job kept
+    // the lines are read at one version, the one the intermediate job published (with the month prints it kept)
     String linesPath = ctx.warehouse().path(ctx.table(IntermediateJob.ORDER_ITEMS_JOINED));
-    long linesVersion = DeltaTables.version(ctx.spark(), linesPath);
+    long linesVersion = ctx.version(IntermediateJob.ORDER_ITEMS_JOINED)
+        .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     Dataset<Row> persons = ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED);
     FactLoader loader = new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS));
