@@ -114,6 +114,13 @@ class KillRecoveryIT {
     assertTrue(mark != null && !mark.after(loaded), when + ": high-water mark " + mark + " <= data " + loaded);
   }
 
+  /** Generated input at SF 0.005 as of {@code asOf} (null: all of it). */
+  private Path snapshot(String name, long seed, LocalDate asOf) {
+    Path out = dir.resolve(name);
+    new DataGenJob(0.005, seed, out.toString(), asOf).generate(TestSpark.spark());
+    return out;
+  }
+
   /** The newest commit of every staging table. */
   private static Map<String, Long> stagingVersions(Path wh) {
     Map<String, Long> out = new java.util.TreeMap<>();
@@ -132,10 +139,8 @@ class KillRecoveryIT {
   @Test
   void aStagingRunKilledHalfWayLeavesTheNextLayerReadingTheLastCompleteRun() throws Exception {
     // SPEC §10: a layer is read consistently, also after a kill -9 that left staging half new
-    Path before = dir.resolve("staging-before");
-    new DataGenJob(0.005, 11, before.toString(), LocalDate.of(2018, 1, 31)).generate(TestSpark.spark());
-    Path after = dir.resolve("staging-after");
-    new DataGenJob(0.005, 11, after.toString(), null).generate(TestSpark.spark());
+    Path before = snapshot("staging-before", 11, LocalDate.of(2018, 1, 31));
+    Path after = snapshot("staging-after", 11, null);
     Path wh = dir.resolve("wh-staging-kill");
     Pipeline.run(TestSpark.config(before.toString(), wh, Map.of(OlistConfig.RUN_ID, "complete")));
     String lines = "intermediate/" + org.olist.marts.jobs.intermediate.IntermediateJob.ORDER_ITEMS_JOINED;
@@ -177,10 +182,8 @@ class KillRecoveryIT {
 
   @Test
   void aKilledLoadRecoversToTheUndisturbedResult() throws Exception {
-    Path before = dir.resolve("before");
-    new DataGenJob(0.005, 9, before.toString(), LocalDate.of(2018, 1, 31)).generate(TestSpark.spark());
-    Path after = dir.resolve("after");
-    new DataGenJob(0.005, 9, after.toString(), null).generate(TestSpark.spark());
+    Path before = snapshot("before", 9, LocalDate.of(2018, 1, 31));
+    Path after = snapshot("after", 9, null);
 
     // the undisturbed result, and a warehouse ready for the incremental load of the later snapshot
     Path reference = dir.resolve("wh-reference");

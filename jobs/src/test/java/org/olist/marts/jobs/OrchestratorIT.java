@@ -26,24 +26,42 @@ class OrchestratorIT {
   record Result(int code, String out) {
   }
 
-  private Result run(String... args) throws IOException, InterruptedException {
+  private Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("scripts/run-pipeline.sh").toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile());
     pb.environment().put("OLIST_LOG_DIR", dir.resolve("logs").toString());
     pb.environment().put("OLIST_DRIVER_MEMORY", "2g");
-    Process p = pb.start();
+    return pb.start();
+  }
+
+  private static Result finish(Process p) throws IOException, InterruptedException {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(10, TimeUnit.MINUTES));
     return new Result(p.exitValue(), out);
+  }
+
+  private Result run(String... args) throws IOException, InterruptedException {
+    return finish(start(args));
   }
 
   @Test
   void runsSelectedJobsInPipelineOrderAndSaysWhereTheTablesAre() throws Exception {
     // the whole default pipeline on the sample is README command 1, which .ci/run runs and checks
     Path wh = dir.resolve("wh");
-    Result r = run("--warehouse", wh.toString(), "--run-id", "it-1", "--jobs", "status,rls");
+    Process first = start("--warehouse", wh.toString(), "--run-id", "it-1", "--jobs", "status,rls");
+    // SPEC §10: while it runs, a second pipeline on the same warehouse is refused, naming the holder
+    Path lease = wh.resolve("_lease.json");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!Files.exists(lease) && first.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    Result second = run("--warehouse", wh.toString(), "--run-id", "it-2", "--jobs", "rls");
+    assertEquals(1, second.code(), second.out());
+    assertTrue(second.out().contains("the warehouse is held by run it-1"), second.out());
+    Result r = finish(first);
     assertEquals(0, r.code(), r.out());
+    assertTrue(!Files.exists(lease), "the run's last job released the lease");
     assertTrue(r.out().matches("(?s).*\\[1/2\\] rls +succeeded +\\d+s +rows written: 63.*"), r.out());
     assertTrue(r.out().matches("(?s).*\\[2/2\\] status +succeeded +\\d+s +rows written: 1.*"), r.out());
     assertTrue(r.out().contains("Delta tables are under " + wh), r.out());

@@ -8,6 +8,7 @@ import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -18,8 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractViolationException;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.datagen.DataGenJob;
+import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.testing.Csv;
 import org.olist.marts.jobs.testing.MartsAssertions;
 import org.olist.marts.jobs.testing.OlistReference;
@@ -109,6 +114,28 @@ class PipelineIntegrationTest {
     assertEquals(mart("fct_order_items").count(), (long) first.getAs("rows_out"));
   }
 
+  /** An intermediate job whose new release writes {@code photos_qty} as a string, past its own contract. */
+  static final class DriftedIntermediate extends OlistJob {
+    @Override
+    public String name() {
+      return IntermediateJob.NAME;
+    }
+
+    @Override
+    protected void execute(JobContext ctx) {
+      Instant start = Instant.now();
+      String table = "intermediate/int_products__enriched";
+      String path = ctx.warehouse().root() + "/" + table;
+      Dataset<Row> drifted = ctx.read("int_products__enriched")
+          .withColumn("photos_qty", org.apache.spark.sql.functions.col("photos_qty").cast("string"))
+          .localCheckpoint();
+      drifted.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+          .save(path);
+      long version = DeltaTables.version(ctx.spark(), path);
+      ctx.recordWrite(table, start, drifted.count(), version, null, Map.of());
+    }
+  }
+
   @Test
   void dimDateIsKeptWithoutFullRefresh() throws IOException {
     Path wh = dir.resolve("wh-type0");
@@ -120,11 +147,10 @@ class PipelineIntegrationTest {
     assertEquals(version, Pipeline.version(wh, "marts", "dim_date"));
     assertEquals("skipped", Pipeline.audit(wh, "t0-2").get("marts/dim_date").getAs("status"));
 
-    // a contract broken on purpose: an upstream column changes type; no mart moves
-    Dataset<Row> drifted = Pipeline.table(wh, "intermediate", "int_products__enriched")
-        .withColumn("photos_qty", org.apache.spark.sql.functions.col("photos_qty").cast("string"));
-    drifted.localCheckpoint().write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .save(wh.resolve("intermediate/int_products__enriched").toString());
+    // a contract broken on purpose: a release of the intermediate job publishes a column of another type; no mart
+    // moves
+    new DriftedIntermediate().run(TestSpark.spark(), TestSpark.config(input.toString(), wh,
+        Map.of(OlistConfig.RUN_ID, "t0-drift")));
     Map<String, Long> before = new java.util.HashMap<>();
     for (String m : List.of("fct_order_items", "dim_customers", "dim_products", "dim_sellers", "dim_date")) {
       before.put(m, Pipeline.version(wh, "marts", m));

@@ -235,27 +235,28 @@ class StagingFailuresTest {
     assertRefused(input, "olist_products_dataset.csv has no column 'product_weight_g'");
   }
 
-  @Test
-  void headerNamingAColumnTwiceInAnotherCaseIsRefused() throws IOException {
-    Path input = Pipeline.copy(OlistData.sample(), dir.resolve("case"));
+  /** Adds a column to the sellers file of {@code input}; returns the file's lines before. */
+  private static List<String> addSellerColumn(Path input, String name, String value) throws IOException {
     Path sellers = input.resolve("olist_sellers_dataset.csv");
     List<String> lines = Files.readAllLines(sellers);
     List<String> widened = new ArrayList<>();
-    widened.add(lines.get(0) + ",\"SELLER_ID\"");
-    lines.subList(1, lines.size()).forEach(l -> widened.add(l + ",x"));
+    widened.add(lines.get(0) + ",\"" + name + "\"");
+    lines.subList(1, lines.size()).forEach(l -> widened.add(l + "," + value));
     Files.write(sellers, widened);
+    return lines;
+  }
+
+  @Test
+  void headerNamingAColumnTwiceInAnotherCaseIsRefused() throws IOException {
+    Path input = Pipeline.copy(OlistData.sample(), dir.resolve("case"));
+    addSellerColumn(input, "SELLER_ID", "x");
     assertRefused(input, "olist_sellers_dataset.csv has an empty or repeated column name 'SELLER_ID'");
   }
 
   @Test
   void extraColumnIsIgnoredAndAMissingOptionalFileIsSkipped() throws IOException {
     Path input = Pipeline.copy(OlistData.sample(), dir.resolve("extra"));
-    Path sellers = input.resolve("olist_sellers_dataset.csv");
-    List<String> lines = Files.readAllLines(sellers);
-    List<String> widened = new ArrayList<>();
-    widened.add(lines.get(0) + ",\"seller_rating\"");
-    lines.subList(1, lines.size()).forEach(l -> widened.add(l + ",5"));
-    Files.write(sellers, widened);
+    List<String> lines = addSellerColumn(input, "seller_rating", "5");
     Files.delete(input.resolve("olist_geolocation_dataset.csv"));
     Path wh = dir.resolve("wh-extra");
     new StagingJob().run(TestSpark.spark(), TestSpark.config(input.toString(), wh));
