@@ -5,7 +5,8 @@ set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 
 ALL_JOBS=(staging intermediate marts rls test status)
-DEFAULT_JOBS=(staging intermediate marts rls test status)
+# the jobs a run without --jobs runs (a job meant to be scheduled apart is left out here)
+DEFAULT_JOBS=("${ALL_JOBS[@]}")
 declare -A JOB_CLASS=(
   [staging]=org.olist.marts.jobs.staging.StagingJob
   [intermediate]=org.olist.marts.jobs.intermediate.IntermediateJob

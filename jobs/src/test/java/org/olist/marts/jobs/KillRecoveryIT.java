@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.jobs.datagen.DataGenJob;
-import org.olist.marts.jobs.marts.HighWaterMark;
+import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 

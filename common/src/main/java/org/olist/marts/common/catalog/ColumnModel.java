@@ -3,6 +3,7 @@ package org.olist.marts.common.catalog;
 import com.typesafe.config.Config;
 import java.util.List;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.olist.marts.common.OlistException;
 
@@ -39,7 +40,7 @@ public record ColumnModel(String name, DataType type, boolean nullable, String d
   }
 
   public StructField toField() {
-    return new StructField(name, type, nullable, org.apache.spark.sql.types.Metadata.empty());
+    return new StructField(name, type, nullable, Metadata.empty());
   }
 
   /** The type as the catalog writes it, e.g. {@code decimal(12,2)}. */

@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +64,7 @@ public final class OlistConfig {
     this.config = config;
     String configured = config.getString(RUN_ID).trim();
     this.runId = configured.isEmpty()
-        ? RUN_ID_FORMAT.format(java.time.Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+        ? RUN_ID_FORMAT.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8)
         : configured;
   }
 
@@ -139,11 +140,7 @@ public final class OlistConfig {
     result.requireNonEmpty(WAREHOUSE, "OLIST_WAREHOUSE or --warehouse");
     result.backfillFrom();
     result.backfillTo();
-    String mode = result.incrementalMode();
-    if (!mode.equals("snapshot") && !mode.equals("append")) {
-      throw new OlistException("Invalid configuration key '" + INCREMENTAL_MODE + "': '" + mode
-          + "' (expected snapshot or append)");
-    }
+    result.incrementalMode();
     return result;
   }
 
@@ -201,8 +198,10 @@ public final class OlistConfig {
     return config.getInt(STAGING_PARALLELISM);
   }
 
-  public String incrementalMode() {
-    return config.getString(INCREMENTAL_MODE);
+  public IncrementalMode incrementalMode() {
+    String mode = config.getString(INCREMENTAL_MODE);
+    return IncrementalMode.parse(mode).orElseThrow(() -> new OlistException("Invalid configuration key '"
+        + INCREMENTAL_MODE + "': '" + mode + "' (expected snapshot or append)"));
   }
 
   public int lookbackDays() {

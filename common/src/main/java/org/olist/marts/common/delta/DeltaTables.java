@@ -1,5 +1,7 @@
 package org.olist.marts.common.delta;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Optional;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -79,10 +82,7 @@ public final class DeltaTables {
     } else {
       List<String> differences = differences(spark, path, schema, partitionBy);
       if (!differences.isEmpty() && options.containsKey(REPLACE_WHERE)) {
-        throw new OlistException("Cannot replace part of " + path + " (" + options.get(REPLACE_WHERE) + "): the "
-            + "table differs from the catalog and a partial write never recreates a table, which would lose every "
-            + "row outside the window; nothing was written. Rebuild it with --full-refresh.\n"
-            + String.join("\n", differences));
+        throw partialWriteRefused("replace part of " + path + " (" + options.get(REPLACE_WHERE) + ")", differences);
       }
       if (!differences.isEmpty()) {
         LOG.warn("Table {} differs from the catalog; its schema and rows are replaced in one commit:\n{}", path,
@@ -92,6 +92,13 @@ public final class DeltaTables {
     }
     writer.save(path);
     return lastCommit(spark, path);
+  }
+
+  /** A partial write (replaceWhere, MERGE) to a table that no longer matches the catalog, refused. */
+  private static OlistException partialWriteRefused(String what, List<String> differences) {
+    return new OlistException("Cannot " + what + ": the table differs from the catalog and a partial write never "
+        + "recreates a table, which would lose every row it does not write; nothing was written. Rebuild it with "
+        + "--full-refresh.\n" + String.join("\n", differences));
   }
 
   /**
@@ -150,10 +157,16 @@ public final class DeltaTables {
   }
 
   /**
-   * Runs a MERGE in one commit. The session settings it needs (the commit's user metadata, source
+   * Runs a MERGE in one commit; a table that differs from the catalog is refused with the differences (an
+   * incremental table is never recreated implicitly, SPEC §10). The session settings it needs (the commit's user metadata, source
    * materialization) are set for this call only.
    */
-  public static Commit merge(SparkSession spark, String path, MergeSpec spec) {
+  public static Commit merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             MergeSpec spec) {
+    List<String> differences = differences(spark, path, schema, partitionBy);
+    if (!differences.isEmpty()) {
+      throw partialWriteRefused("merge into " + path, differences);
+    }
     Map<String, String> settings = new LinkedHashMap<>();
     spec.userMetadata().ifPresent(m -> settings.put(USER_METADATA_CONF, m));
     if (spec.sourceMaterialized()) {
@@ -165,7 +178,8 @@ public final class DeltaTables {
       spark.conf().set(k, v);
     });
     try {
-      DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t").merge(spec.source().as("s"), spec.condition());
+      DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t")
+          .merge(spec.source().as("s"), spec.condition());
       spec.clauses().apply(builder).execute();
     } finally {
       before.forEach((k, v) -> {
@@ -191,6 +205,13 @@ public final class DeltaTables {
     Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
     Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
     return new Commit(last.getLong(0), metrics);
+  }
+
+  /** The user metadata of the table's commits, newest first (commits without any left out). */
+  public static List<String> userMetadata(SparkSession spark, String path) {
+    return DeltaTable.forPath(spark, path).history().filter("userMetadata is not null")
+        .orderBy(col("version").desc()).select("userMetadata")
+        .as(Encoders.STRING()).collectAsList();
   }
 
   public static long version(SparkSession spark, String path) {

@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobContext {
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+  /** The local property behind {@code SparkContext.setJobDescription}. */
+  private static final String JOB_DESCRIPTION = "spark.job.description";
   private static final Set<String> PINNED_LAYERS = Set.of(Warehouse.STAGING, Warehouse.INTERMEDIATE, Warehouse.MARTS);
 
   private final SparkSession spark;
@@ -92,6 +94,16 @@ public final class JobContext {
     return catalog().table(name);
   }
 
+  /** Where a catalog table lives in the warehouse. */
+  public String path(String table) {
+    return warehouse.path(table(table));
+  }
+
+  /** Whether a catalog table has been written. */
+  public boolean exists(String table) {
+    return DeltaTables.exists(spark, path(table));
+  }
+
   /**
    * Reads a catalog table from the warehouse. A table of an upstream layer (staging, intermediate, marts) written
    * by another job is read at the version that job's last successful attempt published, so a failed or killed
@@ -119,14 +131,13 @@ public final class JobContext {
     if (published.get().job().equals(job)) {
       return Optional.empty();
     }
-    String path = warehouse.path(model);
-    long latest = DeltaTables.version(spark, path);
-    if (latest != published.get().version()) {
+    PublishedVersions.Published p = published.get();
+    long latest = DeltaTables.version(spark, warehouse.path(model));
+    if (latest != p.version()) {
       LOG.warn("Reading {} at version {}, published by run {} (job {}); version {} was written by an attempt that did "
-          + "not finish", model.relativePath(), published.get().version(), published.get().runId(), published.get().job(),
-          latest);
+          + "not finish", model.relativePath(), p.version(), p.runId(), p.job(), latest);
     }
-    return Optional.of(published.get().version());
+    return Optional.of(p.version());
   }
 
   private synchronized PublishedVersions published() {
@@ -195,7 +206,7 @@ public final class JobContext {
    */
   public DeltaTables.Commit merge(TableModel model, MergeSpec spec) {
     String path = warehouse.path(model);
-    return write(path, () -> DeltaTables.merge(spark, path, spec));
+    return write(path, () -> DeltaTables.merge(spark, path, model.schema(), model.partitionBy(), spec));
   }
 
   /**
@@ -205,6 +216,16 @@ public final class JobContext {
    */
   private DeltaTables.Commit write(String path, Supplier<DeltaTables.Commit> write) {
     String name = name(path);
+    String described = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
+    spark.sparkContext().setJobDescription(job + ": write " + name);
+    try {
+      return retrying(name, path, write);
+    } finally {
+      spark.sparkContext().setJobDescription(described);
+    }
+  }
+
+  private DeltaTables.Commit retrying(String name, String path, Supplier<DeltaTables.Commit> write) {
     return ConflictRetry.run(name, path, config.conflictRetries(), () -> {
       if (lease != null) {
         lease.check();

@@ -2,10 +2,7 @@ package org.olist.marts.common.lease;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JacksonException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -17,10 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ChecksumFileSystem;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.SideFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +35,8 @@ public final class WarehouseLease implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final FileSystem fs;
-  private final Path file;
+  private final Configuration conf;
+  private final String file;
   private final Duration ttl;
   private final Clock clock;
   private final String localHost;
@@ -48,9 +44,8 @@ public final class WarehouseLease implements AutoCloseable {
   private volatile String lostTo;
   private ScheduledExecutorService renewer;
 
-  private WarehouseLease(FileSystem fs, Path file, Duration ttl, Clock clock, Lease held) {
-    // no .crc side file on a local disk: the lease is rewritten in place and read by other processes
-    this.fs = fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+  private WarehouseLease(Configuration conf, String file, Duration ttl, Clock clock, Lease held) {
+    this.conf = conf;
     this.file = file;
     this.ttl = ttl;
     this.clock = clock;
@@ -68,10 +63,9 @@ public final class WarehouseLease implements AutoCloseable {
    */
   public static WarehouseLease acquire(String warehouse, Configuration conf, String runId, String job, Terms terms,
                                        Clock clock) {
-    Path file = new Path(warehouse, FILE);
+    String file = new Path(warehouse, FILE).toString();
     try {
-      FileSystem fs = file.getFileSystem(conf);
-      WarehouseLease lease = new WarehouseLease(fs, file, terms.ttl(), clock, null);
+      WarehouseLease lease = new WarehouseLease(conf, file, terms.ttl(), clock, null);
       lease.take(runId, job, terms);
       lease.startRenewing();
       return lease;
@@ -167,7 +161,7 @@ public final class WarehouseLease implements AutoCloseable {
         return;
       }
       if (release) {
-        fs.delete(file, false);
+        SideFiles.delete(file, conf);
         LOG.info("Warehouse lease of run {} released", mine.runId());
       } else {
         write(mine.renewed(clock.instant(), ttl));
@@ -187,19 +181,18 @@ public final class WarehouseLease implements AutoCloseable {
 
   /** The lease as stored now; empty when the warehouse is free. */
   public static Optional<Lease> current(String warehouse, Configuration conf) {
-    Path file = new Path(warehouse, FILE);
+    String file = new Path(warehouse, FILE).toString();
     try {
-      return new WarehouseLease(file.getFileSystem(conf), file, Duration.ZERO, Clock.systemUTC(), null).read();
+      return new WarehouseLease(conf, file, Duration.ZERO, Clock.systemUTC(), null).read();
     } catch (IOException e) {
       throw new OlistException("Cannot read the lease of warehouse " + warehouse + ": " + e.getMessage(), e);
     }
   }
 
   private Optional<Lease> read() throws IOException {
-    try (InputStream in = fs.open(file)) {
-      return Optional.of(JSON.readValue(in, Lease.class));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
+    Optional<String> json = SideFiles.read(file, conf);
+    try {
+      return json.isEmpty() ? Optional.empty() : Optional.of(JSON.readValue(json.get(), Lease.class));
     } catch (JacksonException e) {
       LOG.warn("Ignoring an unreadable warehouse lease {}: {}", file, e.getOriginalMessage());
       return Optional.empty();
@@ -207,9 +200,7 @@ public final class WarehouseLease implements AutoCloseable {
   }
 
   private void write(Lease lease) throws IOException {
-    try (OutputStream out = fs.create(file, true)) {
-      out.write(JSON.writeValueAsBytes(lease));
-    }
+    SideFiles.write(file, JSON.writeValueAsString(lease), conf);
   }
 
   private static void sleep(Duration d) {

@@ -19,7 +19,6 @@ import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.ExposureModel;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -63,7 +62,7 @@ public final class DocsJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     Map<String, Row> latest = latestResults(ctx);
-    Row status = exists(ctx, StatusJob.TABLE) ? ctx.read(StatusJob.TABLE).first() : null;
+    Row status = ctx.exists(StatusJob.TABLE) ? ctx.read(StatusJob.TABLE).first() : null;
     String html = render(ctx.catalog(), latest, status, ctx.warehouse().root());
     try {
       Files.createDirectories(out);
@@ -75,14 +74,10 @@ public final class DocsJob extends OlistJob {
         ctx.catalog().tables().size(), latest.size());
   }
 
-  private static boolean exists(JobContext ctx, String table) {
-    return DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)));
-  }
-
   /** The results of the most recent run of the test job, by test name. */
   private static Map<String, Row> latestResults(JobContext ctx) {
     Map<String, Row> out = new HashMap<>();
-    if (!exists(ctx, TestJob.RESULTS_TABLE)) {
+    if (!ctx.exists(TestJob.RESULTS_TABLE)) {
       return out;
     }
     Dataset<Row> results = ctx.read(TestJob.RESULTS_TABLE);

@@ -12,8 +12,9 @@ import static org.apache.spark.sql.functions.to_date;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.olist.marts.common.spark.Keys;
 import org.apache.spark.sql.expressions.Window;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * {@code int_customers__deduplicated} (SPEC §3): Olist issues a new customer_id per order; the person is

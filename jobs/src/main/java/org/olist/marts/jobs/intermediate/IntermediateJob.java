@@ -7,11 +7,13 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.delta.DeltaTables;
-import org.olist.marts.common.spark.Keys;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
-import org.olist.marts.common.job.TableResult;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.TableResult;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +66,7 @@ public final class IntermediateJob extends OlistJob {
 
   /** The order lines' month prints, read back from the version just written, kept for the fact's next MERGE. */
   private static void keepMonthPrints(JobContext ctx, long version) {
-    String path = ctx.warehouse().path(ctx.table(ORDER_ITEMS_JOINED));
+    String path = ctx.path(ORDER_ITEMS_JOINED);
     MonthPrints.scan(DeltaTables.read(ctx.spark(), path, version)).write(ctx.spark(), path, version);
   }
 }

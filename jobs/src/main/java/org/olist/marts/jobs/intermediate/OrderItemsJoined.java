@@ -16,9 +16,10 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.olist.marts.common.spark.Keys;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * {@code int_sales__order_items_joined} (SPEC §3): order lines ⋈ orders ⋈ customers, with the derived

@@ -9,8 +9,9 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.olist.marts.common.spark.Keys;
 import org.apache.spark.sql.types.DataTypes;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * {@code int_products__enriched} (SPEC §3): translated category with its fallbacks, volume, and the product

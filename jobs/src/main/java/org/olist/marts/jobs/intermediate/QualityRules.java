@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * The fact's quality rules of SPEC §3, in their order; the first that matches names the row's

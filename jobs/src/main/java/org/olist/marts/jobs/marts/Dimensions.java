@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
 import org.olist.marts.jobs.intermediate.ProductsEnriched;
 

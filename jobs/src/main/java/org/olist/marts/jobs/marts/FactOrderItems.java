@@ -9,7 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.spark.Keys;
-import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * {@code fct_order_items}: the intermediate order lines aligned to the star — surrogate key, foreign keys

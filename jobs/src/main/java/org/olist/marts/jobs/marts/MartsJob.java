@@ -7,13 +7,16 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.olist.marts.common.config.IncrementalMode;
+import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
-import org.olist.marts.jobs.intermediate.MonthPrints;
+import org.olist.marts.jobs.marts.fact.FactLoader;
+import org.olist.marts.jobs.orderlines.MonthPrints;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
@@ -57,17 +60,17 @@ public final class MartsJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
-    boolean append = "append".equals(ctx.config().incrementalMode()) && !ctx.config().fullRefresh();
+    boolean append = ctx.config().incrementalMode() == IncrementalMode.APPEND && !ctx.config().fullRefresh();
     // the lines are read at one version, the one the intermediate job published (with the month prints it kept)
-    String linesPath = ctx.warehouse().path(ctx.table(IntermediateJob.ORDER_ITEMS_JOINED));
+    String linesPath = ctx.path(IntermediateJob.ORDER_ITEMS_JOINED);
     long linesVersion = ctx.version(IntermediateJob.ORDER_ITEMS_JOINED)
         .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     Dataset<Row> persons = ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED);
     FactLoader loader = new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS));
     if (append && ctx.config().backfillFrom().isEmpty()
-        && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(FCT_ORDER_ITEMS)))
-        && DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(DIM_CUSTOMERS)))) {
+        && ctx.exists(FCT_ORDER_ITEMS)
+        && ctx.exists(DIM_CUSTOMERS)) {
       // an append batch: the rows inside the lookback, numbered and counted on from what is loaded
       lines = loader.appendWindow(lines);
       Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(FCT_ORDER_ITEMS)))
@@ -83,18 +86,19 @@ public final class MartsJob extends OlistJob {
         ctx.table(DIM_PRODUCTS)));
     marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read("stg_sellers"), ctx.table(DIM_SELLERS)));
     marts.replaceAll((table, df) -> ctx.conform(ctx.table(table), df));
-    String dimDatePath = ctx.warehouse().path(ctx.table(DIM_DATE));
+    String dimDatePath = ctx.path(DIM_DATE);
     boolean writeDimDate = ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), dimDatePath);
     if (writeDimDate) {
       marts.put(DIM_DATE, ctx.conform(ctx.table(DIM_DATE),
           DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
-    ctx.conform(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
-        marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt));
+    // the fact's contract is checked before any mart is written (the loader checks it again on what it writes)
+    ContractCheck.enforce(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
+        marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt).schema(), false);
     Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
     try {
       marts.forEach((table, df) -> {
-        boolean exists = DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)));
+        boolean exists = ctx.exists(table);
         if (append && KEYS.containsKey(table) && exists) {
           upsert(ctx, table, df, KEYS.get(table));
           lookups.put(table, ctx.read(table));

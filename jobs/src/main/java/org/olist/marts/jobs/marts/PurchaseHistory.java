@@ -16,7 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.olist.marts.common.spark.Keys;
-import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
 import org.olist.marts.jobs.intermediate.OrderItemsJoined;
 

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +15,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -46,10 +50,7 @@ public final class TestJob extends OlistJob {
   public static final String FAILURES_DIR = "test_failures";
   public static final int FAILURE_SAMPLE = 100;
 
-  public static final String PASS = "pass";
-  public static final String FAIL = "fail";
-  public static final String WARN = "warn";
-  public static final String SKIPPED = "skipped";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private static final Logger LOG = LoggerFactory.getLogger(TestJob.class);
 
@@ -63,10 +64,10 @@ public final class TestJob extends OlistJob {
   }
 
   /** The outcome of one test. */
-  public record Result(DataTestModel test, String status, long failures, String message, Instant start,
+  public record Result(DataTestModel test, TestStatus status, long failures, String message, Instant start,
                        long millis) {
     Row toRow(String runId) {
-      return RowFactory.create(runId, test.name(), test.table(), test.type(), test.column(), test.severity(), status,
+      return RowFactory.create(runId, test.name(), test.table(), test.type(), test.column(), test.severity(), status.value(),
           failures, message, Timestamp.from(start), millis);
     }
   }
@@ -84,11 +85,11 @@ public final class TestJob extends OlistJob {
     ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()).coalesce(1), Map.of());
     writeRunResults(ctx, results);
 
-    List<Result> failed = results.stream().filter(r -> r.status().equals(FAIL)).toList();
-    long warned = results.stream().filter(r -> r.status().equals(WARN)).count();
-    long skipped = results.stream().filter(r -> r.status().equals(SKIPPED)).count();
+    List<Result> failed = results.stream().filter(r -> r.status() == TestStatus.FAIL).toList();
+    long warned = results.stream().filter(r -> r.status() == TestStatus.WARN).count();
+    long skipped = results.stream().filter(r -> r.status() == TestStatus.SKIPPED).count();
     LOG.info("Data tests: {} run, {} passed, {} failed, {} warned, {} skipped", results.size(),
-        results.stream().filter(r -> r.status().equals(PASS)).count(), failed.size(), warned, skipped);
+        results.stream().filter(r -> r.status() == TestStatus.PASS).count(), failed.size(), warned, skipped);
     if (!failed.isEmpty()) {
       throw new OlistException("Cannot pass the data tests: " + failed.size() + " error test"
           + (failed.size() == 1 ? "" : "s") + " failed: " + failed.stream()
@@ -106,21 +107,21 @@ public final class TestJob extends OlistJob {
       needed.add(test.string("to"));
     }
     for (String t : needed) {
-      if (!DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(t))) && !missing.contains(t)) {
+      if (!ctx.exists(t) && !missing.contains(t)) {
         missing.add(t);
       }
     }
     if (!missing.isEmpty()) {
       String message = "not built yet: " + String.join(", ", missing);
       LOG.info("Test {} skipped: {}", test.name(), message);
-      return new Result(test, SKIPPED, 0, message, start, 0);
+      return new Result(test, TestStatus.SKIPPED, 0, message, start, 0);
     }
     Dataset<Row> failing = DataTests.failingRows(test, tables, ctx.catalog().stateCodes());
     long failures = failing.count();
-    String status = failures == 0 ? PASS : test.isError() ? FAIL : WARN;
+    TestStatus status = failures == 0 ? TestStatus.PASS : test.isError() ? TestStatus.FAIL : TestStatus.WARN;
     String path = ctx.warehouse().path(Warehouse.AUDIT, FAILURES_DIR) + "/" + test.name();
     if (failures > 0 || DeltaTables.exists(ctx.spark(), path)) {
-      Column[] all = java.util.Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
+      Column[] all = Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
       Dataset<Row> sample = failing.limit(FAILURE_SAMPLE).select(lit(ctx.runId()).alias("run_id"),
           lit(test.name()).alias("test_name"), to_json(struct(all)).alias("failing_row"));
       ctx.overwrite(ctx.table(FAILURES_TABLE), path, sample, failures, Map.of("test", test.name()));
@@ -128,42 +129,39 @@ public final class TestJob extends OlistJob {
     String message = failures == 0 ? null : failures + " failing rows: " + test.description();
     long millis = Duration.between(start, Instant.now()).toMillis();
     if (failures > 0) {
-      LOG.warn("Test {} {}: {} failing rows ({})", test.name(), status.toUpperCase(), failures, test.description());
+      LOG.warn("Test {} {}: {} failing rows ({})", test.name(), status, failures, test.description());
     }
     return new Result(test, status, failures, message, start, millis);
   }
 
+  /** The dbt-like results file: run metadata and one entry per test. */
   private static void writeRunResults(JobContext ctx, List<Result> results) {
     Path file = Path.of(ctx.config().runResultsFile());
-    StringBuilder json = new StringBuilder();
-    json.append("{\n  \"metadata\": {\"generator\": \"olist-marts\", \"run_id\": \"").append(esc(ctx.runId()))
-        .append("\", \"generated_at\": \"").append(Instant.now()).append("\"},\n  \"results\": [\n");
-    for (int i = 0; i < results.size(); i++) {
-      Result r = results.get(i);
-      json.append("    {\"unique_id\": \"test.olist_marts.").append(esc(r.test().name()))
-          .append("\", \"status\": \"").append(r.status())
-          .append("\", \"failures\": ").append(r.failures())
-          .append(", \"execution_time\": ").append(r.millis() / 1000.0)
-          .append(", \"severity\": \"").append(r.test().severity())
-          .append("\", \"table\": \"").append(esc(r.test().table()))
-          .append("\", \"type\": \"").append(esc(r.test().type()))
-          .append("\", \"message\": ").append(r.message() == null ? "null" : "\"" + esc(r.message()) + "\"")
-          .append("}").append(i + 1 < results.size() ? ",\n" : "\n");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("metadata", Map.of("generator", "olist-marts", "run_id", ctx.runId(),
+        "generated_at", Instant.now().toString()));
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (Result r : results) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("unique_id", "test.olist_marts." + r.test().name());
+      e.put("status", r.status().value());
+      e.put("failures", r.failures());
+      e.put("execution_time", r.millis() / 1000.0);
+      e.put("severity", r.test().severity());
+      e.put("table", r.test().table());
+      e.put("type", r.test().type());
+      e.put("message", r.message());
+      entries.add(e);
     }
-    json.append("  ]\n}\n");
+    doc.put("results", entries);
     try {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+      Files.writeString(file, JSON.writeValueAsString(doc), StandardCharsets.UTF_8);
       LOG.info("Wrote {} ({} tests)", file.toAbsolutePath(), results.size());
     } catch (IOException e) {
       throw new OlistException("Cannot write " + file + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String esc(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r")
-        .replace("\t", "\\t");
   }
 }

@@ -1,16 +1,14 @@
 package org.olist.marts.jobs.rls;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -48,23 +46,19 @@ public final class RlsJob extends OlistJob {
     List<Row> bridgeRows = v.bridge().stream().map(b -> RowFactory.create(b.group(), b.state())).toList();
     Dataset<Row> usersDf = ctx.spark().createDataFrame(userRows, ctx.table(USERS_TABLE).schema());
     Dataset<Row> bridgeDf = ctx.spark().createDataFrame(bridgeRows, ctx.table(BRIDGE_TABLE).schema());
-    ctx.conform(ctx.table(USERS_TABLE), usersDf);
-    ctx.conform(ctx.table(BRIDGE_TABLE), bridgeDf);
+    // both contracts are checked before either table is written
+    ContractCheck.enforce(ctx.table(USERS_TABLE), usersDf.schema(), false);
+    ContractCheck.enforce(ctx.table(BRIDGE_TABLE), bridgeDf.schema(), false);
     ctx.publish(BRIDGE_TABLE, bridgeDf.coalesce(1), (long) groups.size() - 1, Map.of("seed", dir));
     ctx.publish(USERS_TABLE, usersDf.coalesce(1), (long) users.size() - 1, Map.of("seed", dir));
   }
 
   private static List<String> lines(JobContext ctx, String file) {
     try {
-      Path p = new Path(file);
-      FileSystem fs = p.getFileSystem(ctx.spark().sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
-        throw new OlistException("Cannot build the RLS tables: seed file " + file + " is missing (set olist.rls.seeds"
-            + " or OLIST_RLS_SEEDS to the seed directory)");
-      }
-      try (InputStream in = fs.open(p)) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-      }
+      return SideFiles.read(file, ctx.spark().sparkContext().hadoopConfiguration())
+          .orElseThrow(() -> new OlistException("Cannot build the RLS tables: seed file " + file + " is missing (set "
+              + "olist.rls.seeds or OLIST_RLS_SEEDS to the seed directory)"))
+          .lines().toList();
     } catch (IOException e) {
       throw new OlistException("Cannot read seed file " + file + ": " + e.getMessage(), e);
     }

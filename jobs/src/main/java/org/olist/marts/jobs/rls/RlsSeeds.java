@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.olist.marts.jobs.staging.SourceFile;
+import org.olist.marts.common.io.CsvLine;
 
 /**
  * Validation of the two RLS seeds (SPEC §5), as plain data: every problem is reported with its file and line,
@@ -113,6 +113,6 @@ public final class RlsSeeds {
   }
 
   static List<String> fields(String line) {
-    return SourceFile.splitLine(line.replace("\r", ""));
+    return CsvLine.split(line.replace("\r", ""));
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.CsvLine;
 import org.olist.marts.jobs.staging.RecordScan.RecordLine;
 
 /**
@@ -81,7 +82,7 @@ public record ParserLoss(List<Lost> lost) {
   }
 
   private static List<String> lineKey(RecordLine line, List<Integer> keyPositions) {
-    List<String> fields = SourceFile.splitLine(line.text());
+    List<String> fields = CsvLine.split(line.text());
     List<String> values = new ArrayList<>(keyPositions.size());
     for (int p : keyPositions) {
       values.add(p < fields.size() ? fields.get(p) : null);

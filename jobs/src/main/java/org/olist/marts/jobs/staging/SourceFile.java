@@ -4,12 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.CsvLine;
 
 /**
  * What staging checks on a raw file before Spark reads it: that it exists, is not empty, and its header
@@ -66,33 +66,8 @@ public final class SourceFile {
         break;
       }
     }
-    List<String> names = headerLine.isBlank() ? List.of() : splitLine(headerLine);
+    List<String> names = headerLine.isBlank() ? List.of() : CsvLine.split(headerLine);
     return new SourceFile(path, true, names, dataRows);
-  }
-
-  /** Splits one CSV line (no line breaks inside quotes) into trimmed, unquoted fields. */
-  public static List<String> splitLine(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '"') {
-        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          quoted = !quoted;
-        }
-      } else if (c == ',' && !quoted) {
-        out.add(cur.toString().trim());
-        cur.setLength(0);
-      } else {
-        cur.append(c);
-      }
-    }
-    out.add(cur.toString().trim());
-    return out;
   }
 
   public String path() {

@@ -40,6 +40,7 @@ import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.staging.RecordScan.RecordLine;
 import org.slf4j.Logger;
@@ -151,8 +152,11 @@ public final class StagingJob extends OlistJob {
   private void stage(JobContext ctx, Checked c) {
     TableModel table = c.table();
     Instant start = Instant.now();
+    Phases phases = new Phases(ctx.spark().sparkContext(), NAME + ": " + table.name());
+    phases.start("count the file's records");
     Configuration hadoop = ctx.spark().sparkContext().hadoopConfiguration();
     long records = RecordScan.count(c.file().path(), c.source().recordStart(), hadoop);
+    phases.start("parse and classify");
     Dataset<Row> raw = RawSourceReader.read(ctx.spark(), c.file(), c.source(), table);
     int maxRawChars = ctx.config().maxRawChars();
     int columns = c.file().header().size();
@@ -160,21 +164,21 @@ public final class StagingJob extends OlistJob {
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> folded = null;
     try {
-      Row in = classified.agg(count(lit(1)), sum(when(col(StagingTransforms.REASON).isNotNull(), 1).otherwise(0)))
-          .first();
+      Row in = counts(classified);
       Dataset<Row> lost = null;
       long swallowed = 0;
       if (in.getLong(0) != records) {
+        phases.start("match the parser's records to the file's lines");
         ParserLoss loss = explainParserLoss(ctx, c, raw, records, in.getLong(0));
         classified.unpersist();
         classified = StagingTransforms.typeAndClassify(noteSwallowers(raw, c, loss), table, columns, maxRawChars)
             .persist(StorageLevel.MEMORY_AND_DISK());
-        in = classified.agg(count(lit(1)), sum(when(col(StagingTransforms.REASON).isNotNull(), 1).otherwise(0)))
-            .first();
+        in = counts(classified);
         lost = lostRecords(ctx, c, loss, maxRawChars);
         swallowed = loss.lost().size();
       }
       long untyped = (in.isNullAt(1) ? 0 : in.getLong(1)) + swallowed;
+      phases.start("fold duplicates and reconcile");
       folded = StagingTransforms.foldDuplicates(classified, table).persist(StorageLevel.MEMORY_AND_DISK());
       Row f = folded.agg(
           sum(col(StagingTransforms.COPIES).minus(1)),
@@ -210,11 +214,23 @@ public final class StagingJob extends OlistJob {
             ctx.warehouse().path(Warehouse.QUARANTINE, table.name()));
       }
     } finally {
+      phases.stop();
       if (folded != null) {
         folded.unpersist();
       }
       classified.unpersist();
     }
+  }
+
+  /** The parser's records and how many of them could not be typed. */
+  private static Row counts(Dataset<Row> classified) {
+    return classified.agg(count(lit(1)), sum(when(col(StagingTransforms.REASON).isNotNull(), 1).otherwise(0)))
+        .first();
+  }
+
+  /** The header positions of {@link #recordKey} in the file. */
+  private static List<Integer> keyPositions(Checked c) {
+    return recordKey(c.table()).stream().map(k -> c.file().header().indexOf(k.sourceColumn())).toList();
   }
 
   /** The key columns that identify a record of the file: the primary key, or every column of a keyless table. */
@@ -229,7 +245,6 @@ public final class StagingJob extends OlistJob {
     LOG.warn("File {} holds {} records but the CSV parser read {}: matching them line by line", path, records,
         parsed);
     List<ColumnModel> key = recordKey(c.table());
-    List<Integer> positions = key.stream().map(k -> c.file().header().indexOf(k.sourceColumn())).toList();
     List<List<String>> parsedKeys = new ArrayList<>();
     Column[] keyCols = key.stream().map(k -> col(k.name())).toArray(Column[]::new);
     for (Row r : raw.select(keyCols).collectAsList()) {
@@ -241,7 +256,7 @@ public final class StagingJob extends OlistJob {
     }
     ParserLoss loss = ParserLoss.explain(path,
         RecordScan.records(path, c.source().recordStart(), ctx.spark().sparkContext().hadoopConfiguration()),
-        positions, parsedKeys);
+        keyPositions(c), parsedKeys);
     loss.swallowers().forEach((by, lines) -> LOG.warn("{}: the record at line {} swallowed the records at lines {}",
         path, by.number(), lines));
     return loss;
@@ -250,7 +265,7 @@ public final class StagingJob extends OlistJob {
   /** The raw frame with the records that swallowed others noted for quarantine. */
   private static Dataset<Row> noteSwallowers(Dataset<Row> raw, Checked c, ParserLoss loss) {
     List<ColumnModel> key = recordKey(c.table());
-    List<Integer> positions = key.stream().map(k -> c.file().header().indexOf(k.sourceColumn())).toList();
+    List<Integer> positions = keyPositions(c);
     Column[] parts = key.stream().map(k -> trim(coalesce(col(k.name()), lit("")), ParserLoss.TRIMMED))
         .toArray(Column[]::new);
     Column recordKey = concat_ws(ParserLoss.KEY_SEPARATOR, parts);

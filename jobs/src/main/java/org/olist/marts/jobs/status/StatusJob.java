@@ -23,7 +23,11 @@ import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.jobs.marts.MartsJob;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.quality.TestJob;
+import org.olist.marts.jobs.quality.TestStatus;
+import org.olist.marts.jobs.rls.RlsJob;
 
 /**
  * {@code meta_project_status} (SPEC §6), the two clocks: {@code pipeline_last_run_at} moves only when every job
@@ -35,8 +39,8 @@ public final class StatusJob extends OlistJob {
   public static final String TABLE = "meta_project_status";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
-  static final List<String> COUNTED = List.of("fct_order_items", "dim_customers", "dim_products", "dim_sellers",
-      "dim_date", "dim_security_rls", "dim_rls_bridge");
+  static final List<String> COUNTED = List.of(MartsJob.FCT_ORDER_ITEMS, MartsJob.DIM_CUSTOMERS,
+      MartsJob.DIM_PRODUCTS, MartsJob.DIM_SELLERS, MartsJob.DIM_DATE, RlsJob.USERS_TABLE, RlsJob.BRIDGE_TABLE);
 
   public static void main(String[] args) {
     JobMain.main(new StatusJob(), args);
@@ -55,7 +59,7 @@ public final class StatusJob extends OlistJob {
     if (!ctx.config().failedJob().isBlank()) {
       failures.add("job " + ctx.config().failedJob() + " failed");
     }
-    String auditPath = ctx.warehouse().path(ctx.table(JobRunAudit.TABLE));
+    String auditPath = ctx.path(JobRunAudit.TABLE);
     if (DeltaTables.exists(ctx.spark(), auditPath)) {
       for (Row r : JobRunAudit.read(ctx.spark(), ctx.warehouse())
           .filter(col("run_id").equalTo(runId).and(col("status").equalTo(JobRun.FAILED)))
@@ -68,10 +72,10 @@ public final class StatusJob extends OlistJob {
     }
     Integer testsFailed = null;
     Integer testsWarned = null;
-    if (exists(ctx, TestJob.RESULTS_TABLE)) {
+    if (ctx.exists(TestJob.RESULTS_TABLE)) {
       Dataset<Row> results = ctx.read(TestJob.RESULTS_TABLE).filter(col("run_id").equalTo(runId));
-      testsFailed = (int) results.filter(col("status").equalTo(TestJob.FAIL)).count();
-      testsWarned = (int) results.filter(col("status").equalTo(TestJob.WARN)).count();
+      testsFailed = (int) results.filter(col("status").equalTo(TestStatus.FAIL.value())).count();
+      testsWarned = (int) results.filter(col("status").equalTo(TestStatus.WARN.value())).count();
       if (testsFailed > 0) {
         failures.add(testsFailed + " error-severity data tests failed");
       }
@@ -79,13 +83,13 @@ public final class StatusJob extends OlistJob {
     Instant now = Instant.now();
     boolean succeeded = failures.isEmpty();
     Timestamp previousSuccess = null;
-    if (exists(ctx, TABLE)) {
+    if (ctx.exists(TABLE)) {
       Row previous = ctx.read(TABLE).first();
       previousSuccess = previous.getAs("pipeline_last_run_at");
     }
     Date validThrough = null;
-    if (exists(ctx, "fct_order_items")) {
-      Row r = ctx.read("fct_order_items").agg(max(col("order_date"))).first();
+    if (ctx.exists(MartsJob.FCT_ORDER_ITEMS)) {
+      Row r = ctx.read(MartsJob.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
       validThrough = r.isNullAt(0) ? null : r.getDate(0);
     }
     Integer lag = validThrough == null ? null
@@ -99,16 +103,12 @@ public final class StatusJob extends OlistJob {
     values.put("last_attempt_status", succeeded ? SUCCEEDED : FAILED);
     values.put("last_attempt_failure", succeeded ? null : String.join("; ", failures));
     for (String t : COUNTED) {
-      values.put(t + "_rows", exists(ctx, t) ? ctx.read(t).count() : null);
+      values.put(t + "_rows", ctx.exists(t) ? ctx.read(t).count() : null);
     }
     values.put("tests_failed", testsFailed);
     values.put("tests_warned", testsWarned);
     Object[] row = model.columns().stream().map(c -> values.get(c.name())).toArray();
     Dataset<Row> status = ctx.spark().createDataFrame(List.of(RowFactory.create(row)), model.schema());
     ctx.publish(TABLE, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED));
-  }
-
-  private static boolean exists(JobContext ctx, String table) {
-    return DeltaTables.exists(ctx.spark(), ctx.warehouse().path(ctx.table(table)));
   }
 }

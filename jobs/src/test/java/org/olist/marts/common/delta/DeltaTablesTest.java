@@ -99,4 +99,20 @@ class DeltaTablesTest {
     assertEquals(before, DeltaTables.version(spark, path));
     assertEquals(2, DeltaTables.read(spark, path).count());
   }
+
+  @Test
+  void aMergeIntoADifferingTableIsRefusedAndWritesNothing(@TempDir Path dir) {
+    // SPEC §10: an incremental table is never recreated implicitly, nor merged into past its contract
+    SparkSession spark = TestSpark.spark();
+    String path = tableWithAColumnAddedByHand(dir);
+    long before = DeltaTables.version(spark, path);
+
+    OlistException e = assertThrows(OlistException.class, () -> DeltaTables.merge(spark, path, CATALOG,
+        List.of("month"), MergeSpec.upsert(Frames.of(DDL, new Object[] {3, "2018-02"}), "id")));
+    assertTrue(e.getMessage().startsWith("Cannot merge into " + path + ": the table differs from the catalog"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("--full-refresh"), e.getMessage());
+    assertTrue(e.getMessage().contains("legacy_note"), e.getMessage());
+    assertEquals(before, DeltaTables.version(spark, path));
+  }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.testing.Frames;
 
 class CustomersAndProductsTest {

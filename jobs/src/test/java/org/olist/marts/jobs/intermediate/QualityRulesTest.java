@@ -8,6 +8,7 @@ import static org.olist.marts.jobs.testing.Frames.ts;
 
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.testing.Frames;
 
 class QualityRulesTest {

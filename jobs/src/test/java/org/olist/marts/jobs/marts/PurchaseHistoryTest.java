@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.olist.marts.jobs.intermediate.Columns;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
 import org.olist.marts.jobs.intermediate.OrderItemsJoined;
 import org.olist.marts.jobs.testing.Frames;

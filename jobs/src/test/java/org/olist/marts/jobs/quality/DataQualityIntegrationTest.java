@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -129,8 +131,17 @@ class DataQualityIntegrationTest {
     assertTrue(failures("fct_order_items__relationships__order_date_sk").contains(badOrder));
     assertTrue(failures("dim_sellers__accepted_values__seller_state_code").contains(zzSeller));
     assertTrue(failure.getMessage().contains("fct_order_items__money_ranges (1 rows)"), failure.getMessage());
-    String json = Files.readString(runResults);
-    assertTrue(json.contains("\"unique_id\": \"test.olist_marts.fct_order_items__money_ranges\", \"status\": \"fail\""));
+    JsonNode json = new ObjectMapper().readTree(runResults.toFile());
+    assertEquals("bad", json.get("metadata").get("run_id").asText());
+    JsonNode entry = null;
+    for (JsonNode r : json.get("results")) {
+      if (r.get("unique_id").asText().equals("test.olist_marts.fct_order_items__money_ranges")) {
+        entry = r;
+      }
+    }
+    assertEquals("fail", entry.get("status").asText(), json.toString());
+    assertEquals(1, entry.get("failures").asLong());
+    assertEquals("error", entry.get("severity").asText());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.marts;
+package org.olist.marts.jobs.marts.fact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.olist.marts.jobs.testing.Frames.ts;
@@ -9,7 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.olist.marts.jobs.intermediate.MonthPrints;
+import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.testing.Frames;
 
 class IncrementalFactTest {

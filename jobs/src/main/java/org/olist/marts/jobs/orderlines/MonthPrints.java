@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.intermediate;
+package org.olist.marts.jobs.orderlines;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -11,11 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +22,13 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.io.SideFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +129,7 @@ public final class MonthPrints {
   }
 
   public SortedMap<String, Print> months() {
-    return java.util.Collections.unmodifiableSortedMap(months);
+    return Collections.unmodifiableSortedMap(months);
   }
 
   /** These prints after a write whose change is {@code change} (from {@link #sumByMonth} of signed parts). */
@@ -205,8 +204,8 @@ public final class MonthPrints {
     return new MonthPrints(months);
   }
 
-  private static Path file(String tablePath, long version) {
-    return new Path(new Path(tablePath, DIR), String.format("%020d.json", version));
+  private static String file(String tablePath, long version) {
+    return new Path(new Path(tablePath, DIR), String.format("%020d.json", version)).toString();
   }
 
   /**
@@ -214,17 +213,11 @@ public final class MonthPrints {
    * other versions. A failure is logged, not thrown: the table is written already, and the next load scans.
    */
   public void write(SparkSession spark, String tablePath, long version) {
-    Path target = file(tablePath, version);
+    String target = file(tablePath, version);
+    Configuration conf = spark.sessionState().newHadoopConf();
     try {
-      FileSystem fs = target.getFileSystem(spark.sessionState().newHadoopConf());
-      try (OutputStream out = fs.create(target, true)) {
-        out.write(toJson(version).getBytes(StandardCharsets.UTF_8));
-      }
-      for (FileStatus old : fs.listStatus(target.getParent())) {
-        if (!old.getPath().getName().equals(target.getName())) {
-          fs.delete(old.getPath(), false);
-        }
-      }
+      SideFiles.write(target, toJson(version), conf);
+      SideFiles.deleteSiblings(target, conf);
       LOG.info("Kept the month prints of {} version {} ({} months)", tablePath, version, months.size());
     } catch (IOException e) {
       LOG.warn("Cannot keep the month prints of {} version {}: {} (the next load scans instead)", tablePath,
@@ -234,15 +227,10 @@ public final class MonthPrints {
 
   /** The prints kept for {@code version} of the table, if there are any and they can be read. */
   public static Optional<MonthPrints> read(SparkSession spark, String tablePath, long version) {
-    Path source = file(tablePath, version);
+    String source = file(tablePath, version);
     try {
-      FileSystem fs = source.getFileSystem(spark.sessionState().newHadoopConf());
-      if (!fs.exists(source)) {
-        return Optional.empty();
-      }
-      try (InputStream in = fs.open(source)) {
-        return Optional.of(fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), version));
-      }
+      Optional<String> json = SideFiles.read(source, spark.sessionState().newHadoopConf());
+      return json.isEmpty() ? Optional.empty() : Optional.of(fromJson(json.get(), version));
     } catch (IOException | RuntimeException e) {
       LOG.warn("Cannot read the month prints {}: {} (scanning instead)", source, e.toString());
       return Optional.empty();

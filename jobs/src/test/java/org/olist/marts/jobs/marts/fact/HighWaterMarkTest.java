@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.marts;
+package org.olist.marts.jobs.marts.fact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

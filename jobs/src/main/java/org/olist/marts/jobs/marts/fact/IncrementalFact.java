@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.marts;
+package org.olist.marts.jobs.marts.fact;
 
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.array_union;
@@ -24,8 +24,9 @@ import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.olist.marts.common.spark.Keys;
-import org.olist.marts.jobs.intermediate.Columns;
-import org.olist.marts.jobs.intermediate.MonthPrints;
+import org.olist.marts.jobs.marts.FactOrderItems;
+import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.orderlines.MonthPrints;
 
 /**
  * The change detection of SPEC §4 as pure functions: one row per key (latest wins), each key of the batch and

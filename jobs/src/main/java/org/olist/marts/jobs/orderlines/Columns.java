@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.intermediate;
+package org.olist.marts.jobs.orderlines;
 
 /** Column names shared by the intermediate and marts transforms, defined once. */
 public final class Columns {

@@ -1,14 +1,11 @@
-package org.olist.marts.jobs.marts;
+package org.olist.marts.jobs.marts.fact;
 
-import static org.apache.spark.sql.functions.col;
-
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.delta.DeltaTables;
 
 /**
  * The fact's high-water mark (max {@code source_updated_at} loaded), kept in the user metadata of the very
@@ -47,10 +44,8 @@ public final class HighWaterMark {
 
   /** The mark of the latest commit that recorded one; null when none did. */
   public static Timestamp read(SparkSession spark, String path) {
-    for (Row r : DeltaTable.forPath(spark, path).history().select("version", "userMetadata")
-        .filter("userMetadata is not null").orderBy(col("version").desc())
-        .collectAsList()) {
-      Matcher m = VALUE.matcher(r.getString(1));
+    for (String metadata : DeltaTables.userMetadata(spark, path)) {
+      Matcher m = VALUE.matcher(metadata);
       if (m.find()) {
         return parse(m.group(1));
       }

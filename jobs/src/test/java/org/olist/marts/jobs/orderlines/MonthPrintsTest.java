@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.intermediate;
+package org.olist.marts.jobs.orderlines;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;

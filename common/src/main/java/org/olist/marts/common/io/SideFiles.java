@@ -1,0 +1,62 @@
+package org.olist.marts.common.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Small UTF-8 files beside the tables (month prints, RLS seeds, the warehouse lease), read and written whole on any
+ * Hadoop file system. On a local disk no {@code .crc} side file is kept: these files are rewritten in place and read
+ * by other processes.
+ */
+public final class SideFiles {
+  private SideFiles() {
+  }
+
+  private static FileSystem fs(Path path, Configuration conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+  }
+
+  /** The file's text; empty when there is no such file. */
+  public static Optional<String> read(String path, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    try (InputStream in = fs(p, conf).open(p)) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Writes (or replaces) the file with {@code text}. */
+  public static void write(String path, String text, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    try (OutputStream out = fs(p, conf).create(p, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  public static void delete(String path, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    fs(p, conf).delete(p, false);
+  }
+
+  /** Removes every other file of the directory {@code path} is in. */
+  public static void deleteSiblings(String path, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = fs(p, conf);
+    for (FileStatus other : fs.listStatus(p.getParent())) {
+      if (!other.getPath().getName().equals(p.getName())) {
+        fs.delete(other.getPath(), false);
+      }
+    }
+  }
+}
