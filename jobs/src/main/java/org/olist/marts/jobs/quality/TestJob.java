@@ -138,8 +138,11 @@ public final class TestJob extends OlistJob {
   private static void writeRunResults(JobContext ctx, List<Result> results) {
     Path file = Path.of(ctx.config().runResultsFile());
     Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("metadata", Map.of("generator", "olist-marts", "run_id", ctx.runId(),
-        "generated_at", Instant.now().toString()));
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("generator", "olist-marts");
+    metadata.put("run_id", ctx.runId());
+    metadata.put("generated_at", Instant.now().toString());
+    doc.put("metadata", metadata);
     List<Map<String, Object>> entries = new ArrayList<>();
     for (Result r : results) {
       Map<String, Object> e = new LinkedHashMap<>();
