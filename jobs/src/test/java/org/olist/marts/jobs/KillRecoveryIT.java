@@ -22,10 +22,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.catalog.Layer;
+import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
+import org.olist.marts.jobs.orderlines.Tables;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -124,7 +127,7 @@ class KillRecoveryIT {
   /** The newest commit of every staging table. */
   private static Map<String, Long> stagingVersions(Path wh) {
     Map<String, Long> out = new java.util.TreeMap<>();
-    for (var t : org.olist.marts.common.catalog.ModelCatalog.get().tablesInLayer("staging")) {
+    for (var t : ModelCatalog.get().tablesInLayer(Layer.STAGING)) {
       Path log = wh.resolve("staging").resolve(t.name()).resolve("_delta_log");
       try (Stream<Path> files = Files.list(log)) {
         out.put(t.name(), files.map(f -> f.getFileName().toString()).filter(f -> f.matches("\\d{20}\\.json"))
@@ -143,7 +146,7 @@ class KillRecoveryIT {
     Path after = snapshot("staging-after", 11, null);
     Path wh = dir.resolve("wh-staging-kill");
     Pipeline.run(TestSpark.config(before.toString(), wh, Map.of(OlistConfig.RUN_ID, "complete")));
-    String lines = "intermediate/" + org.olist.marts.jobs.intermediate.IntermediateJob.ORDER_ITEMS_JOINED;
+    String lines = "intermediate/" + Tables.ORDER_ITEMS_JOINED;
     Dataset<Row> complete = DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()).localCheckpoint();
     Map<String, Long> published = stagingVersions(wh);
 

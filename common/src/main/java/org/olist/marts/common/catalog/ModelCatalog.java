@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -101,8 +102,8 @@ public final class ModelCatalog {
     return tables.values();
   }
 
-  public List<TableModel> tablesInLayer(String layer) {
-    return tables.values().stream().filter(t -> t.layer().equals(layer))
+  public List<TableModel> tablesInLayer(Layer layer) {
+    return tables.values().stream().filter(t -> t.layer() == layer)
         .sorted(Comparator.comparing(TableModel::name)).collect(Collectors.toList());
   }
 
@@ -112,7 +113,7 @@ public final class ModelCatalog {
 
   /** Every data test: the generic ones of each table, then the singular ones. */
   public List<DataTestModel> dataTests() {
-    List<DataTestModel> all = new java.util.ArrayList<>();
+    List<DataTestModel> all = new ArrayList<>();
     tables.values().forEach(t -> all.addAll(t.tests()));
     all.addAll(singularTests.values());
     return all;

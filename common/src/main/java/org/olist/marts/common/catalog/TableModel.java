@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.OlistException;
 
 /** One table of the catalog: where it lives, its grain, its contract columns, tests and lineage. */
-public record TableModel(String name, String layer, String description, String grain, Optional<String> source,
+public record TableModel(String name, Layer layer, String description, String grain, Optional<String> source,
                          List<String> primaryKey, List<String> partitionBy, List<String> dependsOn,
                          List<ColumnModel> columns, List<DataTestModel> tests) {
 
@@ -19,7 +19,7 @@ public record TableModel(String name, String layer, String description, String g
     List<DataTestModel> tests = c.hasPath("tests")
         ? c.getConfigList("tests").stream().map(t -> DataTestModel.generic(name, t)).collect(Collectors.toList())
         : List.of();
-    TableModel table = new TableModel(name, c.getString("layer"), c.getString("description"),
+    TableModel table = new TableModel(name, Layer.of(c.getString("layer"), "catalog table " + name), c.getString("description"),
         c.getString("grain"),
         c.hasPath("source") ? Optional.of(c.getString("source")) : Optional.empty(),
         c.hasPath("primary-key") ? c.getStringList("primary-key") : List.of(),
@@ -50,6 +50,6 @@ public record TableModel(String name, String layer, String description, String g
 
   /** Path relative to the warehouse root: {@code <layer>/<table>}. */
   public String relativePath() {
-    return layer + "/" + name;
+    return layer.dir() + "/" + name;
   }
 }

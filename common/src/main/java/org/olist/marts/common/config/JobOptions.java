@@ -1,9 +1,11 @@
 package org.olist.marts.common.config;
 
-import java.util.Collections;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.olist.marts.common.OlistException;
 
 /**
@@ -69,7 +71,41 @@ public final class JobOptions {
     return OlistConfig.load(confFile, overrides);
   }
 
-  public Map<String, String> extra() {
-    return Collections.unmodifiableMap(extra);
+  /** A job-specific option the job cannot run without; {@code what} says what it names, for the error. */
+  public String required(String option, String what) {
+    String value = extra.get(option);
+    if (value == null || value.isBlank()) {
+      throw new OlistException("Cannot parse arguments: " + option + " " + what + " is required");
+    }
+    return value;
+  }
+
+  public String text(String option, String fallback) {
+    return extra.getOrDefault(option, fallback);
+  }
+
+  public double decimal(String option, double fallback) {
+    return typed(option, fallback, Double::parseDouble, "a number");
+  }
+
+  public long integer(String option, long fallback) {
+    return typed(option, fallback, Long::parseLong, "a whole number");
+  }
+
+  public Optional<LocalDate> date(String option) {
+    return Optional.ofNullable(typed(option, null, LocalDate::parse, "a date (yyyy-MM-dd)"));
+  }
+
+  private <T> T typed(String option, T fallback, Function<String, T> parser, String expected) {
+    String value = extra.get(option);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return parser.apply(value.trim());
+    } catch (RuntimeException e) {
+      throw new OlistException("Cannot parse arguments: " + option + " expects " + expected + ", got '" + value
+          + "'");
+    }
   }
 }

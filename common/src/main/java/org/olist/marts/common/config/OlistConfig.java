@@ -59,13 +59,65 @@ public final class OlistConfig {
 
   private final Config config;
   private final String runId;
+  private final String input;
+  private final String warehouse;
+  private final boolean fullRefresh;
+  private final Optional<LocalDate> backfillFrom;
+  private final Optional<LocalDate> backfillTo;
+  private final String sparkMaster;
+  private final int shufflePartitions;
+  private final boolean uiEnabled;
+  private final String logLevel;
+  private final int maxRawChars;
+  private final int stagingParallelism;
+  private final IncrementalMode incrementalMode;
+  private final int lookbackDays;
+  private final int conflictRetries;
+  private final boolean leaseEnabled;
+  private final WarehouseLease.Terms leaseTerms;
+  private final boolean leaseRelease;
+  private final String rlsSeeds;
+  private final String runResultsFile;
+  private final String failedJob;
+  private final LocalDate dimDateStart;
+  private final LocalDate dimDateEnd;
 
+  /** Reads and checks every setting once: a configuration that constructs is a valid one. */
   private OlistConfig(Config config) {
     this.config = config;
-    String configured = config.getString(RUN_ID).trim();
-    this.runId = configured.isEmpty()
-        ? RUN_ID_FORMAT.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8)
-        : configured;
+    try {
+      String configured = config.getString(RUN_ID).trim();
+      this.runId = configured.isEmpty()
+          ? RUN_ID_FORMAT.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8)
+          : configured;
+      this.input = required(INPUT, "OLIST_INPUT or --input");
+      this.warehouse = required(WAREHOUSE, "OLIST_WAREHOUSE or --warehouse");
+      this.fullRefresh = config.getBoolean(FULL_REFRESH);
+      this.backfillFrom = optionalDate(BACKFILL_FROM);
+      this.backfillTo = optionalDate(BACKFILL_TO);
+      this.sparkMaster = config.getString(SPARK_MASTER);
+      this.shufflePartitions = config.getInt(SHUFFLE_PARTITIONS);
+      this.uiEnabled = config.getBoolean(UI_ENABLED);
+      this.logLevel = config.getString(LOG_LEVEL);
+      this.maxRawChars = config.getInt(MAX_RAW_CHARS);
+      this.stagingParallelism = config.getInt(STAGING_PARALLELISM);
+      String mode = config.getString(INCREMENTAL_MODE);
+      this.incrementalMode = IncrementalMode.parse(mode).orElseThrow(() -> new OlistException(
+          "Invalid configuration key '" + INCREMENTAL_MODE + "': '" + mode + "' (expected snapshot or append)"));
+      this.lookbackDays = config.getInt(LOOKBACK_DAYS);
+      this.conflictRetries = config.getInt(CONFLICT_RETRIES);
+      this.leaseEnabled = config.getBoolean(LEASE_ENABLED);
+      this.leaseTerms = new WarehouseLease.Terms(Duration.ofSeconds(config.getLong(LEASE_TTL_SECONDS)),
+          Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_HOLDER_PID));
+      this.leaseRelease = config.getBoolean(LEASE_RELEASE);
+      this.rlsSeeds = stripSlash(config.getString(RLS_SEEDS));
+      this.runResultsFile = config.getString(RUN_RESULTS_FILE);
+      this.failedJob = config.getString(FAILED_JOB);
+      this.dimDateStart = date(DIM_DATE_START);
+      this.dimDateEnd = date(DIM_DATE_END);
+    } catch (ConfigException e) {
+      throw new OlistException("Invalid configuration: " + e.getMessage(), e);
+    }
   }
 
   /** Defaults only (plus environment variables): what tests start from. */
@@ -119,43 +171,23 @@ public final class OlistConfig {
     } catch (ConfigException.ValidationFailed e) {
       throw new OlistException("Invalid configuration: " + e.getMessage(), e);
     }
-    OlistConfig result = new OlistConfig(merged);
-    try {
-      result.shufflePartitions();
-      result.uiEnabled();
-      result.fullRefresh();
-      result.maxRawChars();
-      result.stagingParallelism();
-      result.lookbackDays();
-      result.conflictRetries();
-      result.leaseEnabled();
-      result.leaseTerms();
-      result.leaseRelease();
-    } catch (ConfigException e) {
-      throw new OlistException("Invalid configuration: " + e.getMessage(), e);
-    }
-    result.dimDateStart();
-    result.dimDateEnd();
-    result.requireNonEmpty(INPUT, "OLIST_INPUT or --input");
-    result.requireNonEmpty(WAREHOUSE, "OLIST_WAREHOUSE or --warehouse");
-    result.backfillFrom();
-    result.backfillTo();
-    result.incrementalMode();
-    return result;
+    return new OlistConfig(merged);
   }
 
-  private void requireNonEmpty(String key, String hint) {
-    if (config.getString(key).isBlank()) {
+  private String required(String key, String hint) {
+    String value = stripSlash(config.getString(key));
+    if (value.isBlank()) {
       throw new OlistException("Missing configuration key '" + key + "': set it in the configuration file, " + hint);
     }
+    return value;
   }
 
   public String input() {
-    return stripSlash(config.getString(INPUT));
+    return input;
   }
 
   public String warehouse() {
-    return stripSlash(config.getString(WAREHOUSE));
+    return warehouse;
   }
 
   public String runId() {
@@ -163,87 +195,84 @@ public final class OlistConfig {
   }
 
   public boolean fullRefresh() {
-    return config.getBoolean(FULL_REFRESH);
+    return fullRefresh;
   }
 
   public Optional<LocalDate> backfillFrom() {
-    return optionalDate(BACKFILL_FROM);
+    return backfillFrom;
   }
 
   public Optional<LocalDate> backfillTo() {
-    return optionalDate(BACKFILL_TO);
+    return backfillTo;
   }
 
   public String sparkMaster() {
-    return config.getString(SPARK_MASTER);
+    return sparkMaster;
   }
 
   public int shufflePartitions() {
-    return config.getInt(SHUFFLE_PARTITIONS);
+    return shufflePartitions;
   }
 
   public boolean uiEnabled() {
-    return config.getBoolean(UI_ENABLED);
+    return uiEnabled;
   }
 
   public String logLevel() {
-    return config.getString(LOG_LEVEL);
+    return logLevel;
   }
 
   public int maxRawChars() {
-    return config.getInt(MAX_RAW_CHARS);
+    return maxRawChars;
   }
 
   public int stagingParallelism() {
-    return config.getInt(STAGING_PARALLELISM);
+    return stagingParallelism;
   }
 
   public IncrementalMode incrementalMode() {
-    String mode = config.getString(INCREMENTAL_MODE);
-    return IncrementalMode.parse(mode).orElseThrow(() -> new OlistException("Invalid configuration key '"
-        + INCREMENTAL_MODE + "': '" + mode + "' (expected snapshot or append)"));
+    return incrementalMode;
   }
 
   public int lookbackDays() {
-    return config.getInt(LOOKBACK_DAYS);
+    return lookbackDays;
   }
 
   public int conflictRetries() {
-    return config.getInt(CONFLICT_RETRIES);
+    return conflictRetries;
   }
 
   public boolean leaseEnabled() {
-    return config.getBoolean(LEASE_ENABLED);
+    return leaseEnabled;
   }
 
   public WarehouseLease.Terms leaseTerms() {
-    return new WarehouseLease.Terms(Duration.ofSeconds(config.getLong(LEASE_TTL_SECONDS)),
-        Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_HOLDER_PID));
+    return leaseTerms;
   }
 
   public boolean leaseRelease() {
-    return config.getBoolean(LEASE_RELEASE);
+    return leaseRelease;
   }
 
   public String rlsSeeds() {
-    return stripSlash(config.getString(RLS_SEEDS));
+    return rlsSeeds;
   }
 
   public String runResultsFile() {
-    return config.getString(RUN_RESULTS_FILE);
+    return runResultsFile;
   }
 
   /** Set by the orchestrator when a job of the run failed, so that the status job records the attempt. */
   public String failedJob() {
-    return config.getString(FAILED_JOB);
+    return failedJob;
   }
 
   public LocalDate dimDateStart() {
-    return date(DIM_DATE_START);
+    return dimDateStart;
   }
 
   public LocalDate dimDateEnd() {
-    return date(DIM_DATE_END);
+    return dimDateEnd;
   }
 
   /** The underlying config, for keys read in one place only. */

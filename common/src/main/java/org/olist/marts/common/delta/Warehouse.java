@@ -1,15 +1,10 @@
 package org.olist.marts.common.delta;
 
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
 
 /** Table locations under one warehouse root: {@code <warehouse>/<layer>/<table>} (SPEC §3). */
 public final class Warehouse {
-  public static final String STAGING = "staging";
-  public static final String INTERMEDIATE = "intermediate";
-  public static final String MARTS = "marts";
-  public static final String QUARANTINE = "quarantine";
-  public static final String AUDIT = "audit";
-
   private final String root;
 
   public Warehouse(String root) {
@@ -24,7 +19,7 @@ public final class Warehouse {
     return root + "/" + table.relativePath();
   }
 
-  public String path(String layer, String table) {
-    return root + "/" + layer + "/" + table;
+  public String path(Layer layer, String table) {
+    return root + "/" + layer.dir() + "/" + table;
   }
 }

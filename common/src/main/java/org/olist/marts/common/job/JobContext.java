@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.ConcurrentModificationException;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.audit.PublishedVersions;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
@@ -40,7 +42,7 @@ public final class JobContext {
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
   /** The local property behind {@code SparkContext.setJobDescription}. */
   private static final String JOB_DESCRIPTION = "spark.job.description";
-  private static final Set<String> PINNED_LAYERS = Set.of(Warehouse.STAGING, Warehouse.INTERMEDIATE, Warehouse.MARTS);
+  private static final Set<Layer> PINNED_LAYERS = EnumSet.of(Layer.STAGING, Layer.INTERMEDIATE, Layer.MARTS);
 
   private final SparkSession spark;
   private final OlistConfig config;

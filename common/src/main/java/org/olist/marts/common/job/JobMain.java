@@ -3,7 +3,6 @@ package org.olist.marts.common.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +31,7 @@ public final class JobMain {
   }
 
   public static int execute(OlistJob job, String[] args, Set<String> extraOptions) {
-    return execute(job.name(), args, extraOptions, extra -> job);
+    return execute(job.name(), args, extraOptions, options -> job);
   }
 
   /**
@@ -40,13 +39,13 @@ public final class JobMain {
    * throws an {@link OlistException} for a missing or bad one, which is a bad invocation (exit 2).
    */
   public static int execute(String name, String[] args, Set<String> extraOptions,
-                            Function<Map<String, String>, OlistJob> factory) {
+                            Function<JobOptions, OlistJob> factory) {
     OlistConfig config;
     OlistJob job;
     try {
       JobOptions options = JobOptions.parse(args, extraOptions);
       config = options.toConfig();
-      job = factory.apply(options.extra());
+      job = factory.apply(options);
     } catch (OlistException e) {
       System.err.println("ERROR " + name + ": " + e.getMessage());
       System.out.println(RESULT_PREFIX + " job=" + name + " status=failed rows=0");

@@ -50,31 +50,13 @@ public final class DataGenJob extends OlistJob {
     this.asOf = asOf;
   }
 
-  public static DataGenJob fromOptions(Map<String, String> options) {
-    String out = options.get("--out");
-    if (out == null || out.isBlank()) {
-      throw new OlistException("Cannot generate data: --out DIR is required");
-    }
-    try {
-      double scale = Double.parseDouble(options.getOrDefault("--scale", "0.01"));
-      long seed = Long.parseLong(options.getOrDefault("--seed", "42"));
-      LocalDate asOf = options.containsKey("--as-of") ? LocalDate.parse(options.get("--as-of")) : null;
-      return new DataGenJob(scale, seed, out, asOf);
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new OlistException("Cannot generate data: bad option value (" + e.getMessage() + ")");
-    }
+  public static DataGenJob fromOptions(JobOptions options) {
+    return new DataGenJob(options.decimal("--scale", 0.01), options.integer("--seed", 42),
+        options.required("--out", "DIR"), options.date("--as-of").orElse(null));
   }
 
   public static void main(String[] args) {
-    DataGenJob job;
-    try {
-      job = fromOptions(JobOptions.parse(args, OPTIONS).extra());
-    } catch (OlistException e) {
-      System.err.println("ERROR " + NAME + ": " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    System.exit(JobMain.execute(job, args, OPTIONS));
+    System.exit(JobMain.execute(NAME, args, OPTIONS, DataGenJob::fromOptions));
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.ExposureModel;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.job.JobContext;
@@ -46,7 +47,7 @@ public final class DocsJob extends OlistJob {
 
   public static void main(String[] args) {
     System.exit(JobMain.execute(NAME, args, Set.of(OUT_OPTION),
-        extra -> new DocsJob(Path.of(extra.getOrDefault(OUT_OPTION, DEFAULT_OUT)))));
+        options -> new DocsJob(Path.of(options.text(OUT_OPTION, DEFAULT_OUT)))));
   }
 
   @Override
@@ -135,7 +136,7 @@ public final class DocsJob extends OlistJob {
       h.append("</table>\n");
     }
     h.append("<h2>Tables</h2>\n");
-    for (String layer : List.of("marts", "intermediate", "staging", "quarantine", "audit")) {
+    for (Layer layer : List.of(Layer.MARTS, Layer.INTERMEDIATE, Layer.STAGING, Layer.QUARANTINE, Layer.AUDIT)) {
       for (TableModel t : catalog.tablesInLayer(layer)) {
         table(h, t, catalog, results);
       }

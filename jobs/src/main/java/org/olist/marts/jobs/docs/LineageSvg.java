@@ -1,10 +1,12 @@
 package org.olist.marts.jobs.docs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.olist.marts.common.catalog.ExposureModel;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.SourceModel;
 import org.olist.marts.common.catalog.TableModel;
@@ -34,9 +36,9 @@ public final class LineageSvg {
     for (SourceModel s : catalog.sources()) {
       out.add(new Node("source." + s.name(), s.file(), "sources", null));
     }
-    for (String layer : List.of("staging", "intermediate", "marts")) {
+    for (Layer layer : Layer.MODELLED) {
       for (TableModel t : catalog.tablesInLayer(layer)) {
-        out.add(new Node(t.name(), t.name(), layer, "#" + t.name()));
+        out.add(new Node(t.name(), t.name(), layer.dir(), "#" + t.name()));
       }
     }
     for (ExposureModel e : catalog.exposures()) {
@@ -48,7 +50,7 @@ public final class LineageSvg {
   static List<String[]> edges(ModelCatalog catalog) {
     List<String[]> out = new ArrayList<>();
     for (TableModel t : catalog.tables()) {
-      if (List.of("staging", "intermediate", "marts").contains(t.layer())) {
+      if (Arrays.asList(Layer.MODELLED).contains(t.layer())) {
         t.dependsOn().forEach(d -> out.add(new String[] {d, t.name()}));
       }
     }

@@ -21,10 +21,6 @@ import org.olist.marts.jobs.orderlines.Columns;
  * customer_unique_id. One row per person, located where their most recent order went.
  */
 public final class CustomersDeduplicated {
-  public static final String FIRST_ORDER_DATE = "first_order_date";
-  public static final String LAST_ORDER_DATE = "last_order_date";
-  public static final String ORDER_COUNT = "order_count";
-  public static final String IS_REPEAT_BUYER = "is_repeat_buyer";
   private static final String RECENCY = "_recency";
 
   private CustomersDeduplicated() {
@@ -50,13 +46,13 @@ public final class CustomersDeduplicated {
             .select(col(Columns.CUSTOMER_ID), col(Columns.ORDER_ID), col(Columns.PURCHASE_TS)),
             Keys.of(Columns.CUSTOMER_ID), "inner")
         .groupBy(col(Columns.CUSTOMER_UNIQUE_ID)).agg(
-            min(to_date(col(Columns.PURCHASE_TS))).alias(FIRST_ORDER_DATE),
-            max(to_date(col(Columns.PURCHASE_TS))).alias(LAST_ORDER_DATE),
-            count_distinct(col(Columns.ORDER_ID)).alias(ORDER_COUNT));
-    Column orderCount = coalesce(col(ORDER_COUNT), lit(0L));
+            min(to_date(col(Columns.PURCHASE_TS))).alias(Columns.FIRST_ORDER_DATE),
+            max(to_date(col(Columns.PURCHASE_TS))).alias(Columns.LAST_ORDER_DATE),
+            count_distinct(col(Columns.ORDER_ID)).alias(Columns.ORDER_COUNT));
+    Column orderCount = coalesce(col(Columns.ORDER_COUNT), lit(0L));
     return latest.join(stats, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left").select(
         col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY), col(Columns.CUSTOMER_STATE),
-        col(Columns.CUSTOMER_ZIP), col(FIRST_ORDER_DATE), col(LAST_ORDER_DATE), orderCount.alias(ORDER_COUNT),
-        orderCount.gt(1).alias(IS_REPEAT_BUYER));
+        col(Columns.CUSTOMER_ZIP), col(Columns.FIRST_ORDER_DATE), col(Columns.LAST_ORDER_DATE), orderCount.alias(Columns.ORDER_COUNT),
+        orderCount.gt(1).alias(Columns.IS_REPEAT_BUYER));
   }
 }

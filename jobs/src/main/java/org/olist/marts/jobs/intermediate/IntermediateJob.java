@@ -14,15 +14,13 @@ import org.olist.marts.common.job.TableResult;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.orderlines.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Intermediate (SPEC §3): reads staging, applies the business rules, writes the three int_ tables. */
 public final class IntermediateJob extends OlistJob {
   public static final String NAME = "intermediate";
-  public static final String ORDER_ITEMS_JOINED = "int_sales__order_items_joined";
-  public static final String CUSTOMERS_DEDUPLICATED = "int_customers__deduplicated";
-  public static final String PRODUCTS_ENRICHED = "int_products__enriched";
 
   private static final Logger LOG = LoggerFactory.getLogger(IntermediateJob.class);
 
@@ -37,36 +35,36 @@ public final class IntermediateJob extends OlistJob {
 
   @Override
   protected void execute(JobContext ctx) {
-    Dataset<Row> orders = ctx.read("stg_orders");
-    Dataset<Row> items = ctx.read("stg_order_items");
-    Dataset<Row> customers = ctx.read("stg_customers");
-    Dataset<Row> products = ctx.read("stg_products");
-    Dataset<Row> sellers = ctx.read("stg_sellers");
-    Dataset<Row> translation = ctx.read("stg_product_category_name_translation");
+    Dataset<Row> orders = ctx.read(Tables.STG_ORDERS);
+    Dataset<Row> items = ctx.read(Tables.STG_ORDER_ITEMS);
+    Dataset<Row> customers = ctx.read(Tables.STG_CUSTOMERS);
+    Dataset<Row> products = ctx.read(Tables.STG_PRODUCTS);
+    Dataset<Row> sellers = ctx.read(Tables.STG_SELLERS);
+    Dataset<Row> translation = ctx.read(Tables.STG_CATEGORY_TRANSLATION);
 
     long ordersWithoutItems = orders.join(items, Keys.of(Columns.ORDER_ID), "left_anti").count();
     long itemsWithoutOrder = items.join(orders.filter(col(Columns.PURCHASE_TS).isNotNull()),
         Keys.of(Columns.ORDER_ID), "left_anti").count();
     long itemRows = items.count();
     if (ordersWithoutItems > 0) {
-      LOG.info("{} orders have no items: they are not in {}", ordersWithoutItems, ORDER_ITEMS_JOINED);
+      LOG.info("{} orders have no items: they are not in {}", ordersWithoutItems, Tables.ORDER_ITEMS_JOINED);
     }
     if (itemsWithoutOrder > 0) {
       LOG.warn("{} order lines have no order (or no purchase time) in stg_orders: they are not in {}",
-          itemsWithoutOrder, ORDER_ITEMS_JOINED);
+          itemsWithoutOrder, Tables.ORDER_ITEMS_JOINED);
     }
-    TableResult lines = ctx.publish(ORDER_ITEMS_JOINED,
+    TableResult lines = ctx.publish(Tables.ORDER_ITEMS_JOINED,
         OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
         Map.of("orders_without_items", Long.toString(ordersWithoutItems),
             "items_without_order", Long.toString(itemsWithoutOrder)));
     keepMonthPrints(ctx, lines.deltaVersion());
-    ctx.publish(CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
-    ctx.publish(PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
+    ctx.publish(Tables.CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
+    ctx.publish(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
   }
 
   /** The order lines' month prints, read back from the version just written, kept for the fact's next MERGE. */
   private static void keepMonthPrints(JobContext ctx, long version) {
-    String path = ctx.path(ORDER_ITEMS_JOINED);
+    String path = ctx.path(Tables.ORDER_ITEMS_JOINED);
     MonthPrints.scan(DeltaTables.read(ctx.spark(), path, version)).write(ctx.spark(), path, version);
   }
 }

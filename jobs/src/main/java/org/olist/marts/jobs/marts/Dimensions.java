@@ -7,8 +7,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.jobs.orderlines.Columns;
-import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
-import org.olist.marts.jobs.intermediate.ProductsEnriched;
 
 /** The Type 1 dimensions (SPEC §3 marts): renaming, surrogate keys and the unknown member; no new logic. */
 public final class Dimensions {
@@ -29,36 +27,36 @@ public final class Dimensions {
         col(Columns.CUSTOMER_CITY),
         col(Columns.CUSTOMER_STATE).alias(CUSTOMER_STATE_CODE),
         col(Columns.CUSTOMER_ZIP),
-        col(CustomersDeduplicated.FIRST_ORDER_DATE),
-        col(CustomersDeduplicated.LAST_ORDER_DATE),
-        col(CustomersDeduplicated.ORDER_COUNT),
-        col(CustomersDeduplicated.IS_REPEAT_BUYER));
+        col(Columns.FIRST_ORDER_DATE),
+        col(Columns.LAST_ORDER_DATE),
+        col(Columns.ORDER_COUNT),
+        col(Columns.IS_REPEAT_BUYER));
     return rows.unionByName(UnknownMember.of(deduplicated.sparkSession(), model, Map.of(
         CUSTOMER_SK, SurrogateKeys.UNKNOWN,
         Columns.CUSTOMER_UNIQUE_ID, UnknownMember.LABEL,
-        CustomersDeduplicated.ORDER_COUNT, 0L,
-        CustomersDeduplicated.IS_REPEAT_BUYER, false)));
+        Columns.ORDER_COUNT, 0L,
+        Columns.IS_REPEAT_BUYER, false)));
   }
 
   public static Dataset<Row> products(Dataset<Row> enriched, TableModel model) {
     Dataset<Row> rows = enriched.select(
         SurrogateKeys.of(Columns.PRODUCT_ID).alias(PRODUCT_SK),
         col(Columns.PRODUCT_ID),
-        col(ProductsEnriched.CATEGORY_PT),
-        col(ProductsEnriched.CATEGORY_EN),
-        col(ProductsEnriched.WEIGHT),
-        col(ProductsEnriched.LENGTH),
-        col(ProductsEnriched.HEIGHT),
-        col(ProductsEnriched.WIDTH),
-        col(ProductsEnriched.VOLUME),
-        col(ProductsEnriched.PHOTOS_QTY),
+        col(Columns.CATEGORY_PT),
+        col(Columns.CATEGORY_EN),
+        col(Columns.WEIGHT),
+        col(Columns.LENGTH),
+        col(Columns.HEIGHT),
+        col(Columns.WIDTH),
+        col(Columns.VOLUME),
+        col(Columns.PHOTOS_QTY),
         col(Columns.IS_VERIFIED),
         col(Columns.QUALITY_ISSUE_REASON));
     return rows.unionByName(UnknownMember.of(enriched.sparkSession(), model, Map.of(
         PRODUCT_SK, SurrogateKeys.UNKNOWN,
         Columns.PRODUCT_ID, UnknownMember.LABEL,
-        ProductsEnriched.CATEGORY_PT, UnknownMember.LABEL,
-        ProductsEnriched.CATEGORY_EN, UnknownMember.LABEL,
+        Columns.CATEGORY_PT, UnknownMember.LABEL,
+        Columns.CATEGORY_EN, UnknownMember.LABEL,
         Columns.IS_VERIFIED, false,
         Columns.QUALITY_ISSUE_REASON, UNKNOWN_MEMBER_REASON)));
   }

@@ -14,9 +14,9 @@ import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
-import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.orderlines.Tables;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
@@ -62,11 +62,11 @@ public final class MartsJob extends OlistJob {
     Timestamp loadedAt = Timestamp.from(Instant.now());
     boolean append = ctx.config().incrementalMode() == IncrementalMode.APPEND && !ctx.config().fullRefresh();
     // the lines are read at one version, the one the intermediate job published (with the month prints it kept)
-    String linesPath = ctx.path(IntermediateJob.ORDER_ITEMS_JOINED);
-    long linesVersion = ctx.version(IntermediateJob.ORDER_ITEMS_JOINED)
+    String linesPath = ctx.path(Tables.ORDER_ITEMS_JOINED);
+    long linesVersion = ctx.version(Tables.ORDER_ITEMS_JOINED)
         .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
-    Dataset<Row> persons = ctx.read(IntermediateJob.CUSTOMERS_DEDUPLICATED);
+    Dataset<Row> persons = ctx.read(Tables.CUSTOMERS_DEDUPLICATED);
     FactLoader loader = new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS));
     if (append && ctx.config().backfillFrom().isEmpty()
         && ctx.exists(FCT_ORDER_ITEMS)
@@ -82,9 +82,9 @@ public final class MartsJob extends OlistJob {
     // an upserted one is read back (the batch holds only part of it)
     Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
     marts.put(DIM_CUSTOMERS, Dimensions.customers(persons, ctx.table(DIM_CUSTOMERS)));
-    marts.put(DIM_PRODUCTS, Dimensions.products(ctx.read(IntermediateJob.PRODUCTS_ENRICHED),
+    marts.put(DIM_PRODUCTS, Dimensions.products(ctx.read(Tables.PRODUCTS_ENRICHED),
         ctx.table(DIM_PRODUCTS)));
-    marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read("stg_sellers"), ctx.table(DIM_SELLERS)));
+    marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read(Tables.STG_SELLERS), ctx.table(DIM_SELLERS)));
     marts.replaceAll((table, df) -> ctx.conform(ctx.table(table), df));
     String dimDatePath = ctx.path(DIM_DATE);
     boolean writeDimDate = ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), dimDatePath);

@@ -17,8 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
-import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
-import org.olist.marts.jobs.intermediate.OrderItemsJoined;
+import org.olist.marts.jobs.orderlines.RowHash;
 
 /**
  * Append mode (SPEC §4) continues the person-level figures of SPEC §3 from what is already loaded, because a
@@ -86,7 +85,7 @@ public final class PurchaseHistory {
     return lines.drop(Columns.ORDER_SEQUENCE_NUMBER)
         .join(numbered.select(col(Columns.ORDER_ID), col(Columns.ORDER_SEQUENCE_NUMBER)), Keys.of(Columns.ORDER_ID),
             "left")
-        .withColumn(Columns.ROW_HASH, OrderItemsJoined.rowHash())
+        .withColumn(Columns.ROW_HASH, RowHash.column())
         .select(columns);
   }
 
@@ -102,9 +101,9 @@ public final class PurchaseHistory {
         .agg(count(lit(1)).alias(NEW_ORDERS), min(col(Columns.ORDER_DATE)).alias(NEW_FIRST),
             max(col(Columns.ORDER_DATE)).alias(NEW_LAST));
     Dataset<Row> before = dimCustomers.select(col(Columns.CUSTOMER_UNIQUE_ID),
-        col(CustomersDeduplicated.FIRST_ORDER_DATE), col(CustomersDeduplicated.LAST_ORDER_DATE),
-        col(CustomersDeduplicated.ORDER_COUNT));
-    Column orderCount = coalesce(col(CustomersDeduplicated.ORDER_COUNT), lit(0L))
+        col(Columns.FIRST_ORDER_DATE), col(Columns.LAST_ORDER_DATE),
+        col(Columns.ORDER_COUNT));
+    Column orderCount = coalesce(col(Columns.ORDER_COUNT), lit(0L))
         .plus(coalesce(col(NEW_ORDERS), lit(0L)));
     return batchPersons.select(col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY),
             col(Columns.CUSTOMER_STATE), col(Columns.CUSTOMER_ZIP))
@@ -112,11 +111,11 @@ public final class PurchaseHistory {
         .join(newPurchases, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
         .select(col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY), col(Columns.CUSTOMER_STATE),
             col(Columns.CUSTOMER_ZIP),
-            least(col(CustomersDeduplicated.FIRST_ORDER_DATE), col(NEW_FIRST))
-                .alias(CustomersDeduplicated.FIRST_ORDER_DATE),
-            greatest(col(CustomersDeduplicated.LAST_ORDER_DATE), col(NEW_LAST))
-                .alias(CustomersDeduplicated.LAST_ORDER_DATE),
-            orderCount.alias(CustomersDeduplicated.ORDER_COUNT),
-            orderCount.gt(1).alias(CustomersDeduplicated.IS_REPEAT_BUYER));
+            least(col(Columns.FIRST_ORDER_DATE), col(NEW_FIRST))
+                .alias(Columns.FIRST_ORDER_DATE),
+            greatest(col(Columns.LAST_ORDER_DATE), col(NEW_LAST))
+                .alias(Columns.LAST_ORDER_DATE),
+            orderCount.alias(Columns.ORDER_COUNT),
+            orderCount.gt(1).alias(Columns.IS_REPEAT_BUYER));
   }
 }

@@ -28,6 +28,22 @@ public final class Columns {
   public static final String IS_PRODUCT_KNOWN = "is_product_known";
   public static final String IS_SELLER_KNOWN = "is_seller_known";
   public static final String ROW_HASH = "row_hash";
+
+  // the person (int_customers__deduplicated)
+  public static final String FIRST_ORDER_DATE = "first_order_date";
+  public static final String LAST_ORDER_DATE = "last_order_date";
+  public static final String ORDER_COUNT = "order_count";
+  public static final String IS_REPEAT_BUYER = "is_repeat_buyer";
+
+  // the product (int_products__enriched)
+  public static final String CATEGORY_PT = "category_name_pt";
+  public static final String CATEGORY_EN = "category_name_en";
+  public static final String WEIGHT = "product_weight_g";
+  public static final String LENGTH = "product_length_cm";
+  public static final String HEIGHT = "product_height_cm";
+  public static final String WIDTH = "product_width_cm";
+  public static final String VOLUME = "product_volume_cm3";
+  public static final String PHOTOS_QTY = "photos_qty";
   public static final String CUSTOMER_ZIP = "customer_zip_code_prefix";
   public static final String CUSTOMER_CITY = "customer_city";
   public static final String CUSTOMER_STATE = "customer_state";

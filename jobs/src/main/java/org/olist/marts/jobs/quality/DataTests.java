@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
-import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.spark.Keys;
 
@@ -41,35 +40,24 @@ public final class DataTests {
       t = t.filter(test.where());
     }
     String c = test.column();
-    switch (test.type()) {
-      case "unique":
-        return t.filter(col(c).isNotNull()).groupBy(col(c)).agg(count(lit(1)).alias("rows"))
-            .filter(col("rows").gt(1));
-      case "not_null":
-        return t.filter(col(c).isNull());
-      case "relationships": {
-        Dataset<Row> parent = tables.apply(test.string("to")).select(col(test.string("field")).alias(c)).distinct();
-        return t.filter(col(c).isNotNull()).join(parent, Keys.of(c), "left_anti");
-      }
-      case "accepted_values":
-        return t.filter(col(c).isNotNull().and(col(c).isin(test.stringList("values").toArray()).unary_$bang()));
-      case "expression":
-        return t.filter(test.string("fails-when"));
-      case "sql":
-        return query(test, tables);
-      case "date_completeness":
-        return dateGapsAndDuplicates(t, c, test.string("from"), test.string("to"));
-      case "reconciliation":
-        return reconciliation(t, tables.apply("stg_order_items"));
-      case "all_states_mapped":
-        return missingStates(t.select(col(BRIDGE_STATE)), stateCodes);
-      case "national_reaches_sellers":
-        return t.filter(col("seller_state_code").isNotNull()).select(col("seller_state_code")).distinct()
-            .join(tables.apply("dim_rls_bridge").filter(col(ACCESS_GROUP).equalTo(NATIONAL))
-                .select(col(BRIDGE_STATE)), Keys.of(BRIDGE_STATE), "left_anti");
-      default:
-        throw new OlistException("Cannot run data test " + test.name() + ": unknown type '" + test.type() + "'");
-    }
+    return switch (test.type()) {
+      case UNIQUE -> t.filter(col(c).isNotNull()).groupBy(col(c)).agg(count(lit(1)).alias("rows"))
+          .filter(col("rows").gt(1));
+      case NOT_NULL -> t.filter(col(c).isNull());
+      case RELATIONSHIPS -> t.filter(col(c).isNotNull()).join(
+          tables.apply(test.string(DataTestModel.TO)).select(col(test.string("field")).alias(c)).distinct(),
+          Keys.of(c), "left_anti");
+      case ACCEPTED_VALUES ->
+          t.filter(col(c).isNotNull().and(col(c).isin(test.stringList("values").toArray()).unary_$bang()));
+      case EXPRESSION -> t.filter(test.string("fails-when"));
+      case SQL -> query(test, tables);
+      case DATE_COMPLETENESS -> dateGapsAndDuplicates(t, c, test.string("from"), test.string("to"));
+      case RECONCILIATION -> reconciliation(t, tables.apply(test.string(DataTestModel.AGAINST)));
+      case ALL_STATES_MAPPED -> missingStates(t.select(col(BRIDGE_STATE)), stateCodes);
+      case NATIONAL_REACHES_SELLERS -> t.filter(col(BRIDGE_STATE).isNotNull()).select(col(BRIDGE_STATE)).distinct()
+          .join(tables.apply(test.string(DataTestModel.AGAINST)).filter(col(ACCESS_GROUP).equalTo(NATIONAL))
+              .select(col(BRIDGE_STATE)), Keys.of(BRIDGE_STATE), "left_anti");
+    };
   }
 
   /**

@@ -28,9 +28,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.DataTestModel;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
-import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -67,7 +67,8 @@ public final class TestJob extends OlistJob {
   public record Result(DataTestModel test, TestStatus status, long failures, String message, Instant start,
                        long millis) {
     Row toRow(String runId) {
-      return RowFactory.create(runId, test.name(), test.table(), test.type(), test.column(), test.severity(), status.value(),
+      return RowFactory.create(runId, test.name(), test.table(), test.type().word(), test.column(),
+          test.severity().word(), status.value(),
           failures, message, Timestamp.from(start), millis);
     }
   }
@@ -94,20 +95,15 @@ public final class TestJob extends OlistJob {
       throw new OlistException("Cannot pass the data tests: " + failed.size() + " error test"
           + (failed.size() == 1 ? "" : "s") + " failed: " + failed.stream()
           .map(r -> r.test().name() + " (" + r.failures() + " rows)").collect(Collectors.joining(", "))
-          + "; failing rows are in " + ctx.warehouse().path(Warehouse.AUDIT, FAILURES_DIR) + "/<test>");
+          + "; failing rows are in " + ctx.warehouse().path(Layer.AUDIT, FAILURES_DIR) + "/<test>");
     }
   }
 
   private Result run(JobContext ctx, DataTestModel test, Function<String, Dataset<Row>> tables) {
     Instant start = Instant.now();
     List<String> missing = new ArrayList<>();
-    List<String> needed = new ArrayList<>(test.requires());
-    needed.add(test.table());
-    if (test.type().equals("relationships")) {
-      needed.add(test.string("to"));
-    }
-    for (String t : needed) {
-      if (!ctx.exists(t) && !missing.contains(t)) {
+    for (String t : test.reads()) {
+      if (!ctx.exists(t)) {
         missing.add(t);
       }
     }
@@ -119,7 +115,7 @@ public final class TestJob extends OlistJob {
     Dataset<Row> failing = DataTests.failingRows(test, tables, ctx.catalog().stateCodes());
     long failures = failing.count();
     TestStatus status = failures == 0 ? TestStatus.PASS : test.isError() ? TestStatus.FAIL : TestStatus.WARN;
-    String path = ctx.warehouse().path(Warehouse.AUDIT, FAILURES_DIR) + "/" + test.name();
+    String path = ctx.warehouse().path(Layer.AUDIT, FAILURES_DIR) + "/" + test.name();
     if (failures > 0 || DeltaTables.exists(ctx.spark(), path)) {
       Column[] all = Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
       Dataset<Row> sample = failing.limit(FAILURE_SAMPLE).select(lit(ctx.runId()).alias("run_id"),
@@ -150,9 +146,9 @@ public final class TestJob extends OlistJob {
       e.put("status", r.status().value());
       e.put("failures", r.failures());
       e.put("execution_time", r.millis() / 1000.0);
-      e.put("severity", r.test().severity());
+      e.put("severity", r.test().severity().word());
       e.put("table", r.test().table());
-      e.put("type", r.test().type());
+      e.put("type", r.test().type().word());
       e.put("message", r.message());
       entries.add(e);
     }

@@ -34,9 +34,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.ColumnModel;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.SourceModel;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -102,7 +102,7 @@ public final class StagingJob extends OlistJob {
     String input = ctx.config().input();
     List<String> errors = new ArrayList<>();
     List<Checked> out = new ArrayList<>();
-    for (TableModel table : ctx.catalog().tablesInLayer(Warehouse.STAGING)) {
+    for (TableModel table : ctx.catalog().tablesInLayer(Layer.STAGING)) {
       SourceModel source = ctx.catalog().source(table.source().orElseThrow());
       String path = input + "/" + source.file();
       SourceFile file = SourceFile.inspect(path, ctx.spark().sparkContext().hadoopConfiguration());
@@ -203,7 +203,7 @@ public final class StagingJob extends OlistJob {
       Dataset<Row> rejected = StagingTransforms.rejected(classified, folded, table);
       Dataset<Row> quarantine = StagingTransforms.quarantine(lost == null ? rejected : rejected.unionByName(lost),
           c.source().name(), ctx.runId(), Timestamp.from(start));
-      TableResult q = ctx.overwrite(quarantineModel, ctx.warehouse().path(Warehouse.QUARANTINE, table.name()),
+      TableResult q = ctx.overwrite(quarantineModel, ctx.warehouse().path(Layer.QUARANTINE, table.name()),
           quarantine, records, Map.of("source", c.source().name()));
 
       new Reconciliation(table.name(), records, written.rows(), q.rows(), duplicates).check();
@@ -211,7 +211,7 @@ public final class StagingJob extends OlistJob {
           written.rows(), q.rows(), duplicates);
       if (q.rows() > 0) {
         LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(),
-            ctx.warehouse().path(Warehouse.QUARANTINE, table.name()));
+            ctx.warehouse().path(Layer.QUARANTINE, table.name()));
       }
     } finally {
       phases.stop();

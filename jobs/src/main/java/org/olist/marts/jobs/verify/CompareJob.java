@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.ModelCatalog;
@@ -28,8 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class CompareJob extends OlistJob {
   public static final String NAME = "compare";
   public static final String EXPECTED_OPTION = "--expected";
-  private static final List<String> LAYERS = List.of(Warehouse.STAGING, Warehouse.INTERMEDIATE, Warehouse.MARTS);
-  private static final Logger LOG = LoggerFactory.getLogger(CompareJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CompareJob.class);
 
   private final String expectedRoot;
 
@@ -38,13 +38,8 @@ public final class CompareJob extends OlistJob {
   }
 
   public static void main(String[] args) {
-    System.exit(JobMain.execute(NAME, args, Set.of(EXPECTED_OPTION), extra -> {
-      String expected = extra.get(EXPECTED_OPTION);
-      if (expected == null) {
-        throw new OlistException("Cannot compare: " + EXPECTED_OPTION + " DIR (the reference warehouse) is required");
-      }
-      return new CompareJob(expected);
-    }));
+    System.exit(JobMain.execute(NAME, args, Set.of(EXPECTED_OPTION),
+        options -> new CompareJob(options.required(EXPECTED_OPTION, "DIR (the reference warehouse)"))));
   }
 
   @Override
@@ -61,11 +56,11 @@ public final class CompareJob extends OlistJob {
   static Map<String, TableModel> comparedTables(ModelCatalog catalog) {
     Map<String, TableModel> out = new LinkedHashMap<>();
     TableModel quarantine = catalog.table("quarantine_rows");
-    for (String layer : LAYERS) {
+    for (Layer layer : Layer.MODELLED) {
       for (TableModel t : catalog.tablesInLayer(layer)) {
         out.put(t.relativePath(), t);
-        if (layer.equals(Warehouse.STAGING)) {
-          out.put(Warehouse.QUARANTINE + "/" + t.name(), quarantine);
+        if (layer == Layer.STAGING) {
+          out.put(Layer.QUARANTINE.dir() + "/" + t.name(), quarantine);
         }
       }
     }

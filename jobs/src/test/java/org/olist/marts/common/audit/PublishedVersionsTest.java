@@ -18,6 +18,7 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
+import org.olist.marts.jobs.orderlines.Tables;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.OlistData;
@@ -72,7 +73,7 @@ class PublishedVersionsTest {
     OlistConfig config = TestSpark.config(OlistData.sample().toString(), dir);
     new StagingJob().run(TestSpark.spark(), config);
     new IntermediateJob().run(TestSpark.spark(), config);
-    List<Row> before = Pipeline.table(dir, "intermediate", IntermediateJob.ORDER_ITEMS_JOINED)
+    List<Row> before = Pipeline.table(dir, "intermediate", Tables.ORDER_ITEMS_JOINED)
         .groupBy("order_status").count().orderBy("order_status").collectAsList();
 
     assertThrows(OlistException.class, () -> new HalfStaging().run(TestSpark.spark(), config));
@@ -80,7 +81,7 @@ class PublishedVersionsTest {
         Pipeline.table(dir, "staging", "stg_orders").filter("order_status = 'canceled'").count(),
         "the failed attempt did replace stg_orders");
     new IntermediateJob().run(TestSpark.spark(), config);
-    assertEquals(before, Pipeline.table(dir, "intermediate", IntermediateJob.ORDER_ITEMS_JOINED)
+    assertEquals(before, Pipeline.table(dir, "intermediate", Tables.ORDER_ITEMS_JOINED)
         .groupBy("order_status").count().orderBy("order_status").collectAsList(),
         "intermediate read the staging versions of the last complete run, not the half-new layer");
     assertTrue(before.size() > 1);

@@ -33,11 +33,11 @@ class CustomersAndProductsTest {
     Row p1 = people.get("p1");
     assertEquals("rio de janeiro", p1.getAs(Columns.CUSTOMER_CITY));
     assertEquals("RJ", p1.getAs(Columns.CUSTOMER_STATE));
-    assertEquals(Frames.date("2017-05-01"), p1.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
-    assertEquals(Frames.date("2018-02-01"), p1.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
-    assertEquals(2L, (long) p1.getAs(CustomersDeduplicated.ORDER_COUNT));
-    assertTrue((Boolean) p1.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
-    assertFalse((Boolean) people.get("p2").getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    assertEquals(Frames.date("2017-05-01"), p1.getAs(Columns.FIRST_ORDER_DATE));
+    assertEquals(Frames.date("2018-02-01"), p1.getAs(Columns.LAST_ORDER_DATE));
+    assertEquals(2L, (long) p1.getAs(Columns.ORDER_COUNT));
+    assertTrue((Boolean) p1.getAs(Columns.IS_REPEAT_BUYER));
+    assertFalse((Boolean) people.get("p2").getAs(Columns.IS_REPEAT_BUYER));
   }
 
   @Test
@@ -68,16 +68,16 @@ class CustomersAndProductsTest {
         .stream().collect(Collectors.toMap(r -> r.getString(0), r -> r));
     Row p1 = people.get("p1");
     assertEquals("MG", p1.getAs(Columns.CUSTOMER_STATE), "located at the most recent order of any kind");
-    assertEquals(Frames.date("2017-06-01"), p1.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
-    assertEquals(Frames.date("2017-06-01"), p1.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
-    assertEquals(1L, (long) p1.getAs(CustomersDeduplicated.ORDER_COUNT));
-    assertFalse((Boolean) p1.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    assertEquals(Frames.date("2017-06-01"), p1.getAs(Columns.FIRST_ORDER_DATE));
+    assertEquals(Frames.date("2017-06-01"), p1.getAs(Columns.LAST_ORDER_DATE));
+    assertEquals(1L, (long) p1.getAs(Columns.ORDER_COUNT));
+    assertFalse((Boolean) p1.getAs(Columns.IS_REPEAT_BUYER));
     Row p2 = people.get("p2");
     assertEquals("BA", p2.getAs(Columns.CUSTOMER_STATE));
-    assertNull(p2.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
-    assertNull(p2.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
-    assertEquals(0L, (long) p2.getAs(CustomersDeduplicated.ORDER_COUNT));
-    assertFalse((Boolean) p2.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    assertNull(p2.getAs(Columns.FIRST_ORDER_DATE));
+    assertNull(p2.getAs(Columns.LAST_ORDER_DATE));
+    assertEquals(0L, (long) p2.getAs(Columns.ORDER_COUNT));
+    assertFalse((Boolean) p2.getAs(Columns.IS_REPEAT_BUYER));
   }
 
   /** One line for each of {@code orders}. */
@@ -97,14 +97,14 @@ class CustomersAndProductsTest {
         new Object[] {"bebes", "baby"});
     Map<String, Row> rows = ProductsEnriched.build(products, translation).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> r));
-    assertEquals("baby", rows.get("translated").getAs(ProductsEnriched.CATEGORY_EN));
-    assertEquals(6000L, (long) rows.get("translated").getAs(ProductsEnriched.VOLUME));
+    assertEquals("baby", rows.get("translated").getAs(Columns.CATEGORY_EN));
+    assertEquals(6000L, (long) rows.get("translated").getAs(Columns.VOLUME));
     assertTrue((Boolean) rows.get("translated").getAs(Columns.IS_VERIFIED));
-    assertEquals("pc_gamer", rows.get("untranslated").getAs(ProductsEnriched.CATEGORY_EN));
-    assertNull(rows.get("untranslated").getAs(ProductsEnriched.VOLUME));
+    assertEquals("pc_gamer", rows.get("untranslated").getAs(Columns.CATEGORY_EN));
+    assertNull(rows.get("untranslated").getAs(Columns.VOLUME));
     assertEquals(ProductsEnriched.MISSING_DIMENSIONS, rows.get("untranslated").getAs(Columns.QUALITY_ISSUE_REASON));
-    assertEquals(ProductsEnriched.UNKNOWN, rows.get("none").getAs(ProductsEnriched.CATEGORY_EN));
-    assertEquals(ProductsEnriched.UNKNOWN, rows.get("none").getAs(ProductsEnriched.CATEGORY_PT));
+    assertEquals(ProductsEnriched.UNKNOWN, rows.get("none").getAs(Columns.CATEGORY_EN));
+    assertEquals(ProductsEnriched.UNKNOWN, rows.get("none").getAs(Columns.CATEGORY_PT));
     assertEquals(ProductsEnriched.MISSING_CATEGORY, rows.get("none").getAs(Columns.QUALITY_ISSUE_REASON));
     assertEquals(ProductsEnriched.ZERO_WEIGHT, rows.get("weightless").getAs(Columns.QUALITY_ISSUE_REASON));
   }

@@ -36,6 +36,7 @@ import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.orderlines.Tables;
 import org.olist.marts.jobs.quality.DataTests;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Pipeline;
@@ -164,7 +165,7 @@ class IncrementalLoadTest {
 
   /** The month prints kept beside the fact's and the lines' current versions are those a scan computes. */
   static void assertKeptPrintsExact(Path wh) {
-    for (String table : List.of("marts/fct_order_items", "intermediate/" + IntermediateJob.ORDER_ITEMS_JOINED)) {
+    for (String table : List.of("marts/fct_order_items", "intermediate/" + Tables.ORDER_ITEMS_JOINED)) {
       String path = wh.resolve(table).toString();
       long version = DeltaTables.version(TestSpark.spark(), path);
       assertEquals(Optional.of(MonthPrints.scan(DeltaTables.read(TestSpark.spark(), path))),

@@ -16,9 +16,8 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.olist.marts.jobs.orderlines.Columns;
-import org.olist.marts.jobs.intermediate.CustomersDeduplicated;
 import org.olist.marts.jobs.intermediate.OrderItemsJoined;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -97,13 +96,13 @@ class PurchaseHistoryTest {
         .collect(Collectors.toMap(r -> r.getAs(Columns.CUSTOMER_UNIQUE_ID), r -> r));
     assertEquals(2, out.size(), "only the batch's persons are upserted");
     Row p = out.get("P");
-    assertEquals(4L, (long) p.getAs(CustomersDeduplicated.ORDER_COUNT), "A, B loaded + D, E new; B not twice");
-    assertEquals(Frames.date("2017-01-15"), p.getAs(CustomersDeduplicated.FIRST_ORDER_DATE));
-    assertEquals(Frames.date("2018-03-05"), p.getAs(CustomersDeduplicated.LAST_ORDER_DATE));
-    assertTrue((Boolean) p.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    assertEquals(4L, (long) p.getAs(Columns.ORDER_COUNT), "A, B loaded + D, E new; B not twice");
+    assertEquals(Frames.date("2017-01-15"), p.getAs(Columns.FIRST_ORDER_DATE));
+    assertEquals(Frames.date("2018-03-05"), p.getAs(Columns.LAST_ORDER_DATE));
+    assertTrue((Boolean) p.getAs(Columns.IS_REPEAT_BUYER));
     assertEquals("RJ", p.getAs(Columns.CUSTOMER_STATE));
     Row r = out.get("R");
-    assertEquals(1L, (long) r.getAs(CustomersDeduplicated.ORDER_COUNT));
-    assertFalse((Boolean) r.getAs(CustomersDeduplicated.IS_REPEAT_BUYER));
+    assertEquals(1L, (long) r.getAs(Columns.ORDER_COUNT));
+    assertFalse((Boolean) r.getAs(Columns.IS_REPEAT_BUYER));
   }
 }

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.delta.Warehouse;
 
 /** The Trino view layer keeps up with the catalog: a new mart without a secured view fails the build. */
 class SecureViewsTest {
@@ -18,7 +18,7 @@ class SecureViewsTest {
   @Test
   void everyMartHasExactlyOneSecuredView() throws IOException {
     String views = Files.readString(ROOT.resolve("conf/trino/secure-views.sql"));
-    List<String> wrong = ModelCatalog.get().tablesInLayer(Warehouse.MARTS).stream().map(TableModel::name)
+    List<String> wrong = ModelCatalog.get().tablesInLayer(Layer.MARTS).stream().map(TableModel::name)
         .filter(n -> views.split("CREATE OR REPLACE VIEW olist\\.secure\\." + n + " SECURITY DEFINER", -1).length != 2)
         .toList();
     assertEquals(List.of(), wrong, "marts without exactly one secured view in conf/trino/secure-views.sql");

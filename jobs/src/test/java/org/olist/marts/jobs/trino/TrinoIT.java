@@ -26,14 +26,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.catalog.ColumnModel;
+import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
-import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.status.StatusJob;
-import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -50,7 +49,7 @@ class TrinoIT {
   private static final Path SEEDS = ROOT.resolve("data/seeds");
   private static final String ADMIN = "admin";
   private static final String NOBODY = "nobody@olist.com";
-  private static final String MART = Warehouse.MARTS;
+  private static final String MART = Layer.MARTS.dir();
 
   @TempDir
   static Path dir;
@@ -147,7 +146,7 @@ class TrinoIT {
   }
 
   static void registerSparkViews() {
-    for (TableModel t : ModelCatalog.get().tablesInLayer(MART)) {
+    for (TableModel t : ModelCatalog.get().tablesInLayer(Layer.MARTS)) {
       Pipeline.table(wh, MART, t.name()).createOrReplaceTempView(t.name());
     }
   }
@@ -195,7 +194,7 @@ class TrinoIT {
     assertTrue(expected.values().stream().map(v -> Long.parseLong(v.get(0))).anyMatch(n -> n > 0 && n < factRows),
         phase + ": some regional user sees part of the fact, not all of it: " + expected);
 
-    List<String> marts = ModelCatalog.get().tablesInLayer(MART).stream().map(TableModel::name).toList();
+    List<String> marts = ModelCatalog.get().tablesInLayer(Layer.MARTS).stream().map(TableModel::name).toList();
     List<String> nothing = query(NOBODY, marts.stream().map(m -> "(SELECT count(*) FROM olist.secure." + m + ")")
         .collect(Collectors.joining(", ", "SELECT ", "")));
     assertEquals(marts.stream().map(m -> "0").toList(), nothing, phase + ": a user without mapping sees no row of " + marts);
@@ -205,7 +204,7 @@ class TrinoIT {
     assertNotEquals(0, denied.rc, phase + ": an analyst must not read a base table");
     assertTrue(denied.out.contains("Access Denied"), denied.out);
 
-    for (TableModel t : ModelCatalog.get().tablesInLayer(MART)) {
+    for (TableModel t : ModelCatalog.get().tablesInLayer(Layer.MARTS)) {
       String agg = aggregates(t);
       List<String> trino = query(ADMIN, "SELECT " + agg + " FROM olist.marts." + t.name()).stream()
           .map(TrinoIT::normalize).toList();
