@@ -2,11 +2,12 @@
 # Measures the wall time of the full pipeline (staging -> intermediate -> marts) on generated data or a given input.
 #   scripts/benchmark-pipeline.sh [--scale 1] [--seed 42] [--input DIR --name LABEL] [--work DIR]
 # Generates the input once per (scale, seed) under DIR (default target/benchmark), or reads --input (the sample,
-# the real subset), runs the pipeline into a fresh warehouse, and prints one line per job plus the total; results
-# are appended to DIR/results.tsv.
+# the real subset), runs the pipeline into a fresh warehouse, and prints one line per job (wall time, Spark jobs,
+# Delta commits) plus the total; results are appended to DIR/results.tsv. Extra options after -- go to
+# run-pipeline.sh (--jvm-per-job, say, to compare with one spark-submit per job).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-scale=1 seed=42 work="$root/target/benchmark" given="" name=""
+scale=1 seed=42 work="$root/target/benchmark" given="" name="" extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale=$2; shift 2 ;;
@@ -14,7 +15,8 @@ while [[ $# -gt 0 ]]; do
     --work) work=$2; shift 2 ;;
     --input) given=$2; shift 2 ;;
     --name) name=$2; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
     *) echo "ERROR: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -33,7 +35,8 @@ fi
 rm -rf "$warehouse"
 echo "Running the pipeline on $label ($(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB)"
 start=$(date +%s.%N)
-"$root/scripts/run-pipeline.sh" --input "$input" --warehouse "$warehouse" --run-id "bench-$label" --jobs staging,intermediate,marts | tee "$work/last-run.txt"
+"$root/scripts/run-pipeline.sh" --input "$input" --warehouse "$warehouse" --run-id "bench-$label" --jobs staging,intermediate,marts \
+  "${extra[@]}" | tee "$work/last-run.txt"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 total=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')
@@ -41,5 +44,6 @@ total=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')
 rows=$(wc -l < "$input/olist_order_items_dataset.csv")
 echo "Total wall time on $label: ${total}s for $((rows - 1)) order lines"
 printf '%s\tinput=%s\tseed=%s\tcores=%s\ttotal_s=%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$seed" "$(nproc)" "$total" \
-  "$(grep -o '^\[[0-9]/[0-9]\] [a-z]* *succeeded *[0-9]*s' "$work/last-run.txt" | awk '{printf "%s=%s ", $2, $4}')" \
+  "$(sed -n 's/^\[[0-9]*\/[0-9]*\] \([a-z]*\) *succeeded *\([0-9]*s\).*(\([0-9]*\) Spark jobs, \([0-9]*\) Delta commits)/\1=\2,\3jobs,\4commits/p' \
+    "$work/last-run.txt" | tr '\n' ' ')" \
   >> "$work/results.tsv"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# olist-marts orchestrator (SPEC §8): runs each layer's job as its own spark-submit, in order, stops at the
-# first failure with a non-zero exit code, and prints one progress line per job.
+# olist-marts orchestrator (SPEC §8): runs the selected jobs in order, stops at the first failure with a non-zero
+# exit code, and prints one progress line per job. Locally (no SPARK_HOME, a local master) the jobs run in one JVM
+# on one SparkContext (LocalRunner); on a cluster, or with --jvm-per-job, each job is its own spark-submit.
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 
@@ -28,13 +29,14 @@ Usage: scripts/run-pipeline.sh [options] [-- <spark-submit args>]
   --jobs a,b,...     jobs to run, in pipeline order (${ALL_JOBS[*]}); default: ${DEFAULT_JOBS[*]}
   --from D1 --to D2  backfill: re-process purchase dates D1..D2 (yyyy-MM-dd)
   --run-id ID        run identifier shared by all jobs                 default: generated
+  --jvm-per-job      one spark-submit per job also in local mode (the default locally is one JVM for the run)
   -h, --help         this help
 
 A failed job stops the run (exit 1); the status job still records the failed attempt when it is selected.
 
 Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_RLS_SEEDS (RLS seed directory,
 default data/seeds), OLIST_DRIVER_MEMORY (local JVM heap, default 4g), OLIST_JAVA_OPTS (extra local JVM options),
-OLIST_LOG_DIR (job logs, default target/pipeline-logs).
+OLIST_LOG_DIR (job logs, default target/pipeline-logs), OLIST_JVM_PER_JOB=1 (as --jvm-per-job).
 USAGE
 }
 
@@ -47,6 +49,7 @@ jobs_csv=""
 from=""
 to=""
 run_id=""
+jvm_per_job=${OLIST_JVM_PER_JOB:-0}
 spark_args=()
 
 die() { echo "ERROR: $*" >&2; exit 2; }
@@ -63,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --from) need "$@"; from=$2; shift 2 ;;
     --to) need "$@"; to=$2; shift 2 ;;
     --run-id) need "$@"; run_id=$2; shift 2 ;;
+    --jvm-per-job) jvm_per_job=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; spark_args=("$@"); break ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -112,37 +116,90 @@ job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id
 [[ -n "$from" ]] && job_args+=(--from "$from" --to "$to")
 [[ -n "$master" ]] && job_args+=(--master "$master")
 
-echo "olist-marts run $run_id: input $input -> warehouse $warehouse (jobs: ${selected[*]})"
+# one JVM for the whole run in local mode (SPEC §8); a cluster gets one spark-submit per job
+one_jvm=1
+[[ "$jvm_per_job" == 1 || -n "${SPARK_HOME:-}" || ( -n "$master" && "$master" != local* ) ]] && one_jvm=0
+
 total=${#selected[@]}
-n=0
 pipeline_start=$SECONDS
-for job in "${selected[@]}"; do
-  n=$((n + 1))
-  log="$log_dir/$job.log"
-  start=$SECONDS
-  keep_lease=()
-  [[ $n -lt $total ]] && keep_lease=(--set "olist.lease.release=false")
-  olist_submit "$master" "${JOB_CLASS[$job]}" "${spark_args[@]}" -- "${job_args[@]}" "${keep_lease[@]}" >"$log" 2>&1
-  rc=$?
-  secs=$((SECONDS - start))
-  result=$(grep -a '^OLIST_JOB_RESULT' "$log" | tail -n 1)
+
+# report N JOB RC SECONDS RESULT_LINE: the job's progress line; on failure, the errors of its log
+report() {
+  local n=$1 job=$2 rc=$3 secs=$4 result=$5 rows spark_jobs commits
   rows=$(sed -n 's/.* rows=\([0-9]*\).*/\1/p' <<<"$result")
+  spark_jobs=$(sed -n 's/.* spark_jobs=\([0-9]*\).*/\1/p' <<<"$result")
+  commits=$(sed -n 's/.* commits=\([0-9]*\).*/\1/p' <<<"$result")
   if [[ $rc -eq 0 && "$result" == *"status=succeeded"* ]]; then
-    printf '[%d/%d] %-13s succeeded  %5ss  rows written: %s\n' "$n" "$total" "$job" "$secs" "${rows:-?}"
+    printf '[%d/%d] %-13s succeeded  %5ss  rows written: %s  (%s Spark jobs, %s Delta commits)\n' "$n" "$total" \
+      "$job" "$secs" "${rows:-?}" "${spark_jobs:-?}" "${commits:-?}"
+    return 0
+  fi
+  printf '[%d/%d] %-13s FAILED     %5ss  (exit %s)\n' "$n" "$total" "$job" "$secs" "$rc"
+  echo "---- errors from $log_dir/$job.log:" >&2
+  grep -a -E -A 30 ' ERROR |^ERROR' "$log_dir/$job.log" 2>/dev/null | grep -a -v -E '^\s+at |^OLIST_JOB_RESULT' | head -n 40 >&2
+  echo "---- full log: $log_dir/$job.log" >&2
+  return 1
+}
+
+recorded() {
+  if [[ $1 == true ]]; then
+    echo "status        recorded the failed attempt (pipeline_last_run_at unchanged)"
   else
-    printf '[%d/%d] %-13s FAILED     %5ss  (exit %s)\n' "$n" "$total" "$job" "$secs" "$rc"
-    echo "---- errors from $log:" >&2
-    grep -a -E -A 30 ' ERROR |^ERROR' "$log" | grep -a -v -E '^\s+at |^OLIST_JOB_RESULT' | head -n 40 >&2
-    echo "---- full log: $log" >&2
-    if [[ "$job" != status && " ${selected[*]} " == *" status "* ]]; then
-      olist_submit "$master" "${JOB_CLASS[status]}" "${spark_args[@]}" -- "${job_args[@]}" \
-        --set "olist.status.failed-job=$job" >"$log_dir/status.log" 2>&1 \
-        && echo "status        recorded the failed attempt (pipeline_last_run_at unchanged)" \
-        || echo "status        could not record the failed attempt: see $log_dir/status.log" >&2
+    echo "status        could not record the failed attempt: see $log_dir/status.log" >&2
+  fi
+}
+
+echo "olist-marts run $run_id: input $input -> warehouse $warehouse (jobs: ${selected[*]})"
+if [[ $one_jvm == 1 ]]; then
+  specs=()
+  for job in "${selected[@]}"; do specs+=(--job "$job=${JOB_CLASS[$job]}"); done
+  n=0
+  start=$SECONDS
+  runner_rc=""
+  while IFS= read -r line; do
+    case "$line" in
+      OLIST_JOB_RESULT*)
+        n=$((n + 1))
+        job=$(sed -n 's/.* job=\([^ ]*\).*/\1/p' <<<"$line")
+        rc=0
+        [[ "$line" == *"status=succeeded"* ]] || rc=1
+        report "$n" "$job" "$rc" "$((SECONDS - start))" "$line" || failed=1
+        start=$SECONDS ;;
+      OLIST_FAILED_ATTEMPT*) recorded "${line##*recorded=}" ;;
+      OLIST_RUNNER_EXIT*) runner_rc=${line##* } ;;
+    esac
+  done < <(olist_submit "$master" org.olist.marts.jobs.runner.LocalRunner "${spark_args[@]}" -- \
+             --log-dir "$log_dir" "${specs[@]}" -- "${job_args[@]}" 2>>"$log_dir/runner.log"
+           echo "OLIST_RUNNER_EXIT $?")
+  if [[ "$runner_rc" != 0 ]]; then
+    if [[ $n -lt $total && -z "${failed:-}" ]]; then
+      # the JVM ended without a result line for the job it was running (killed, out of memory)
+      printf '[%d/%d] %-13s FAILED     %5ss  (exit %s)\n' "$((n + 1))" "$total" "${selected[$n]}" \
+        "$((SECONDS - start))" "${runner_rc:-?}"
+      echo "---- see $log_dir/${selected[$n]}.log and $log_dir/runner.log" >&2
     fi
     exit 1
   fi
-done
+else
+  n=0
+  for job in "${selected[@]}"; do
+    n=$((n + 1))
+    log="$log_dir/$job.log"
+    start=$SECONDS
+    keep_lease=()
+    [[ $n -lt $total ]] && keep_lease=(--set "olist.lease.release=false")
+    olist_submit "$master" "${JOB_CLASS[$job]}" "${spark_args[@]}" -- "${job_args[@]}" "${keep_lease[@]}" >"$log" 2>&1
+    rc=$?
+    result=$(grep -a '^OLIST_JOB_RESULT' "$log" | tail -n 1)
+    if ! report "$n" "$job" "$rc" "$((SECONDS - start))" "$result"; then
+      if [[ "$job" != status && " ${selected[*]} " == *" status "* ]]; then
+        olist_submit "$master" "${JOB_CLASS[status]}" "${spark_args[@]}" -- "${job_args[@]}" \
+          --set "olist.status.failed-job=$job" >"$log_dir/status.log" 2>&1 && recorded true || recorded false
+      fi
+      exit 1
+    fi
+  done
+fi
 echo "Pipeline succeeded in $((SECONDS - pipeline_start))s. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
 [[ " ${selected[*]} " == *" test "* ]] && echo "Data test results: $OLIST_ROOT/target/run_results.json"
 exit 0

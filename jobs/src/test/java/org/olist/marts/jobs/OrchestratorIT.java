@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code scripts/run-pipeline.sh} as a user runs it (after {@code package}, by Failsafe): real
- * spark-submit processes, one progress line per job, exit codes, refusals.
+ * spark-submit processes (one JVM for the run, the local default, and one per job), one progress line per job,
+ * exit codes, refusals.
  */
 class OrchestratorIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -56,14 +57,19 @@ class OrchestratorIT {
     while (!Files.exists(lease) && first.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    Result second = run("--warehouse", wh.toString(), "--run-id", "it-2", "--jobs", "rls");
+    Result second = run("--warehouse", wh.toString(), "--run-id", "it-2", "--jobs", "rls", "--jvm-per-job");
     assertEquals(1, second.code(), second.out());
     assertTrue(second.out().contains("the warehouse is held by run it-1"), second.out());
     Result r = finish(first);
     assertEquals(0, r.code(), r.out());
     assertTrue(!Files.exists(lease), "the run's last job released the lease");
-    assertTrue(r.out().matches("(?s).*\\[1/2\\] rls +succeeded +\\d+s +rows written: 63.*"), r.out());
-    assertTrue(r.out().matches("(?s).*\\[2/2\\] status +succeeded +\\d+s +rows written: 1.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\[1/2\\] rls +succeeded +\\d+s +rows written: 63 +\\(\\d+ Spark jobs, "
+        + "\\d+ Delta commits\\).*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\[2/2\\] status +succeeded +\\d+s +rows written: 1 .*"), r.out());
+    assertTrue(Files.isRegularFile(dir.resolve("logs/it-1/rls.log")) && Files.isRegularFile(
+        dir.resolve("logs/it-1/status.log")), "one log per job, also when the jobs share a JVM");
+    assertTrue(Files.readString(dir.resolve("logs/it-1/rls.log")).contains("Wrote marts/dim_rls_bridge"));
+    assertTrue(!Files.readString(dir.resolve("logs/it-1/status.log")).contains("Wrote marts/dim_rls_bridge"));
     assertTrue(r.out().contains("Delta tables are under " + wh), r.out());
     for (String t : List.of("marts/dim_security_rls", "marts/dim_rls_bridge", "marts/meta_project_status",
         "audit/job_runs")) {

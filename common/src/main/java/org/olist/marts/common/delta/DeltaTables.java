@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,15 @@ public final class DeltaTables {
   private static final String MATERIALIZE_SOURCE_CONF = "spark.databricks.delta.merge.materializeSource";
   private static final String OVERWRITE_SCHEMA = "overwriteSchema";
   private static final Logger LOG = LoggerFactory.getLogger(DeltaTables.class);
+  /** Delta commits made by this JVM, creates included: what the benchmark reports per job. */
+  private static final AtomicLong COMMITS = new AtomicLong();
+
   private DeltaTables() {
+  }
+
+  /** The Delta commits this JVM has made so far (a job's count is the difference over its run). */
+  public static long commitsSoFar() {
+    return COMMITS.get();
   }
 
   public static boolean exists(SparkSession spark, String path) {
@@ -79,6 +88,10 @@ public final class DeltaTables {
     DataFrameWriter<Row> writer = df.write().format("delta").mode(SaveMode.Overwrite).options(options);
     if (!exists(spark, path)) {
       create(spark, path, schema, partitionBy);
+      if (!options.containsKey(REPLACE_WHERE)) {
+        // the new table is empty: an append writes the same and spares Delta listing the files an overwrite removes
+        writer = writer.mode(SaveMode.Append);
+      }
     } else {
       List<String> differences = differences(spark, path, schema, partitionBy);
       if (!differences.isEmpty() && options.containsKey(REPLACE_WHERE)) {
@@ -91,6 +104,19 @@ public final class DeltaTables {
       }
     }
     writer.save(path);
+    COMMITS.incrementAndGet();
+    return lastCommit(spark, path);
+  }
+
+  /**
+   * Leaves the table empty in one commit, for a caller that knows it has no rows to write (an empty quarantine):
+   * a missing table is only created, with no data file to write; an existing one is overwritten with nothing.
+   */
+  public static Commit empty(SparkSession spark, String path, StructType schema, List<String> partitionBy) {
+    if (exists(spark, path)) {
+      return overwrite(spark.createDataFrame(List.of(), schema), path, schema, partitionBy);
+    }
+    create(spark, path, schema, partitionBy);
     return lastCommit(spark, path);
   }
 
@@ -145,6 +171,7 @@ public final class DeltaTables {
   private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy) {
     DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
         .partitionedBy(partitionBy.toArray(String[]::new)).execute();
+    COMMITS.incrementAndGet();
   }
 
   /** Appends in one commit, creating the table from the catalog schema the first time. */
@@ -153,6 +180,7 @@ public final class DeltaTables {
       create(df.sparkSession(), path, schema, partitionBy);
     }
     df.write().format("delta").mode(SaveMode.Append).save(path);
+    COMMITS.incrementAndGet();
     return lastCommit(df.sparkSession(), path);
   }
 
@@ -181,6 +209,7 @@ public final class DeltaTables {
       DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t")
           .merge(spec.source().as("s"), spec.condition());
       spec.clauses().apply(builder).execute();
+      COMMITS.incrementAndGet();
     } finally {
       before.forEach((k, v) -> {
         if (v.isPresent()) {

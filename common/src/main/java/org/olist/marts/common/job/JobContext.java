@@ -192,6 +192,14 @@ public final class JobContext {
     return recordWrite(name(path), start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
   }
 
+  /** Leaves a table empty in one commit (the caller knows it has no rows for it), and records it. */
+  public TableResult empty(TableModel model, String path, Long rowsIn, Map<String, String> details) {
+    Instant start = Instant.now();
+    DeltaTables.Commit commit = write(path,
+        () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy()));
+    return recordWrite(name(path), start, 0, commit.version(), rowsIn, details);
+  }
+
   /** Appends rows (already in the catalog's layout) to a catalog table in one commit, and records it. */
   public TableResult append(TableModel model, Dataset<Row> df, Map<String, String> details) {
     Instant start = Instant.now();

@@ -9,6 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.JobOptions;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.spark.SparkJobCounter;
 import org.olist.marts.common.spark.SparkSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,6 @@ import org.slf4j.LoggerFactory;
  * that the orchestrator reads, and exit with a real code (0 ok, 1 job failed, 2 bad invocation).
  */
 public final class JobMain {
-  /** Prefix of the single machine-readable line a job prints on stdout. */
-  public static final String RESULT_PREFIX = "OLIST_JOB_RESULT";
-
   private static final Logger LOG = LoggerFactory.getLogger(JobMain.class);
 
   private JobMain() {
@@ -48,33 +47,49 @@ public final class JobMain {
       job = factory.apply(options);
     } catch (OlistException e) {
       System.err.println("ERROR " + name + ": " + e.getMessage());
-      System.out.println(RESULT_PREFIX + " job=" + name + " status=failed rows=0");
-      return 2;
+      System.out.println(JobOutcome.badInvocation(name).resultLine());
+      return JobOutcome.BAD_INVOCATION;
     }
-    Instant start = Instant.now();
     SparkSession spark = null;
-    int code;
-    long rows = 0;
+    JobOutcome outcome;
+    Instant start = Instant.now();
     try {
       spark = SparkSessions.create(config, job.name());
-      List<TableResult> results = job.run(spark, config);
-      rows = results.stream().mapToLong(TableResult::rows).sum();
-      LOG.info("Job {} succeeded: {} tables, {} rows written (run {})", job.name(), results.size(), rows,
-          config.runId());
-      code = 0;
-    } catch (OlistException e) {
-      LOG.error("Job {} failed: {}", job.name(), e.getMessage());
-      code = 1;
+      outcome = run(job, spark, config, start);
     } catch (Throwable e) {
-      LOG.error("Job {} failed unexpectedly: {}", job.name(), e.toString(), e);
-      code = 1;
+      LOG.error("Job {} could not start Spark: {}", job.name(), e.toString(), e);
+      outcome = JobOutcome.failedToStart(job.name(), Duration.between(start, Instant.now()));
     } finally {
       if (spark != null) {
         spark.stop();
       }
     }
-    System.out.println(RESULT_PREFIX + " job=" + job.name() + " status=" + (code == 0 ? "succeeded" : "failed")
-        + " rows=" + rows + " seconds=" + Duration.between(start, Instant.now()).toSeconds());
-    return code;
+    System.out.println(outcome.resultLine());
+    return outcome.code();
+  }
+
+  /**
+   * Runs {@code job} on {@code spark} and says how it ended; a failure is logged, never thrown. The session is
+   * left running (the local runner runs the next job on it).
+   */
+  public static JobOutcome run(OlistJob job, SparkSession spark, OlistConfig config, Instant start) {
+    SparkJobCounter sparkJobs = SparkJobCounter.attach(spark.sparkContext());
+    long commitsBefore = DeltaTables.commitsSoFar();
+    int code = JobOutcome.FAILED;
+    long rows = 0;
+    try {
+      List<TableResult> results = job.run(spark, config);
+      rows = results.stream().mapToLong(TableResult::rows).sum();
+      LOG.info("Job {} succeeded: {} tables, {} rows written (run {})", job.name(), results.size(), rows,
+          config.runId());
+      code = JobOutcome.OK;
+    } catch (OlistException e) {
+      LOG.error("Job {} failed: {}", job.name(), e.getMessage());
+    } catch (Throwable e) {
+      LOG.error("Job {} failed unexpectedly: {}", job.name(), e.toString(), e);
+    }
+    Duration duration = Duration.between(start, Instant.now());
+    return new JobOutcome(job.name(), code, rows, duration, sparkJobs.stop(),
+        DeltaTables.commitsSoFar() - commitsBefore);
   }
 }

@@ -200,18 +200,24 @@ public final class StagingJob extends OlistJob {
       TableResult written = ctx.publish(table.name(), StagingTransforms.staged(folded, table), records, details);
 
       TableModel quarantineModel = ctx.table(QUARANTINE_TABLE);
-      Dataset<Row> rejected = StagingTransforms.rejected(classified, folded, table);
-      Dataset<Row> quarantine = StagingTransforms.quarantine(lost == null ? rejected : rejected.unionByName(lost),
-          c.source().name(), ctx.runId(), Timestamp.from(start));
-      TableResult q = ctx.overwrite(quarantineModel, ctx.warehouse().path(Layer.QUARANTINE, table.name()),
-          quarantine, records, Map.of("source", c.source().name()));
+      String quarantinePath = ctx.warehouse().path(Layer.QUARANTINE, table.name());
+      Map<String, String> quarantineDetails = Map.of("source", c.source().name());
+      TableResult q;
+      if (lost == null && untyped + conflicts == 0) {
+        // nothing to quarantine (the counts above say so; the reconciliation below checks the staged rows)
+        q = ctx.empty(quarantineModel, quarantinePath, records, quarantineDetails);
+      } else {
+        Dataset<Row> rejected = StagingTransforms.rejected(classified, folded, table);
+        Dataset<Row> quarantine = StagingTransforms.quarantine(lost == null ? rejected : rejected.unionByName(lost),
+            c.source().name(), ctx.runId(), Timestamp.from(start));
+        q = ctx.overwrite(quarantineModel, quarantinePath, quarantine, records, quarantineDetails);
+      }
 
       new Reconciliation(table.name(), records, written.rows(), q.rows(), duplicates).check();
       LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), records,
           written.rows(), q.rows(), duplicates);
       if (q.rows() > 0) {
-        LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(),
-            ctx.warehouse().path(Layer.QUARANTINE, table.name()));
+        LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(), quarantinePath);
       }
     } finally {
       phases.stop();
