@@ -43,6 +43,26 @@ olist_ensure_built() {
   fi
 }
 
+# Class Data Sharing for local launches (OLIST_CDS=1): the first launch after a build records the classes it
+# loaded into jobs/target/olist-marts.jsa when it exits (about 18 s once, 180 MB); later launches map them and
+# start about 2.5 s faster. Off by default: the first run after every build pays for the dump.
+CDS_ARCHIVE="$OLIST_ROOT/jobs/target/olist-marts.jsa"
+olist_cds_opts() {
+  [[ "${OLIST_CDS:-0}" == 1 ]] || return 0
+  if [[ -f "$CDS_ARCHIVE" && "$CDS_ARCHIVE" -nt "$APP_JAR" && "$CDS_ARCHIVE" -nt "$CLASSPATH_FILE" ]]; then
+    echo "-XX:SharedArchiveFile=$CDS_ARCHIVE -Xshare:auto"
+  else
+    # written under a name of its own and moved into place afterwards (two runs may dump at once)
+    echo "-XX:ArchiveClassesAtExit=$CDS_ARCHIVE.$$.tmp"
+  fi
+}
+
+olist_cds_publish() {
+  local tmp="$CDS_ARCHIVE.$$.tmp"
+  [[ -f "$tmp" ]] && mv -f "$tmp" "$CDS_ARCHIVE"
+  return 0
+}
+
 # olist_submit MASTER CLASS "SPARK_ARGS..." -- JOB_ARGS...
 # MASTER may be empty (spark-submit's default, local[*] without SPARK_HOME).
 olist_submit() {
@@ -60,11 +80,16 @@ olist_submit() {
       --conf spark.sql.session.timeZone=UTC \
       "${spark_args[@]}" "$APP_JAR" "$@"
   else
-    "$(olist_java)" "${JAVA_OPENS[@]}" -Xmx"${OLIST_DRIVER_MEMORY:-4g}" ${OLIST_JAVA_OPTS:-} \
+    local rc
+    # shellcheck disable=SC2046
+    "$(olist_java)" "${JAVA_OPENS[@]}" -Xmx"${OLIST_DRIVER_MEMORY:-4g}" $(olist_cds_opts) ${OLIST_JAVA_OPTS:-} \
       -Dlog4j2.configurationFile="file:$LOG4J_CONF" -Dspark.sql.session.timeZone=UTC -Duser.timezone=UTC \
       -cp "$APP_JAR:$(cat "$CLASSPATH_FILE")" org.apache.spark.deploy.SparkSubmit \
       "${master_args[@]}" --class "$class" --conf spark.executor.extraJavaOptions=-Duser.timezone=UTC \
       "${spark_args[@]}" "$APP_JAR" "$@"
+    rc=$?
+    olist_cds_publish
+    return $rc
   fi
 }
 

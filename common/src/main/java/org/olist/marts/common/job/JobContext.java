@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -52,6 +53,7 @@ public final class JobContext {
   /** Identifies this attempt of the job in its audit rows ({@link PublishedVersions#ATTEMPT}). */
   private final String attempt = UUID.randomUUID().toString();
   private PublishedVersions published;
+  private final Map<String, Optional<Long>> pinned = new ConcurrentHashMap<>();
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
@@ -118,8 +120,12 @@ public final class JobContext {
     return version.isPresent() ? DeltaTables.read(spark, path, version.get()) : DeltaTables.read(spark, path);
   }
 
-  /** The version {@link #read} reads; empty for the latest. */
+  /** The version {@link #read} reads; empty for the latest. Decided once per table and job. */
   public Optional<Long> version(String table) {
+    return pinned.computeIfAbsent(table, this::pin);
+  }
+
+  private Optional<Long> pin(String table) {
     TableModel model = table(table);
     if (!PINNED_LAYERS.contains(model.layer())) {
       return Optional.empty();

@@ -87,7 +87,11 @@ public final class WarehouseLease implements AutoCloseable {
     Instant since = current.filter(c -> c.runId().equals(runId)).map(c -> Instant.parse(c.acquiredAt())).orElse(now);
     Lease mine = Lease.of(runId, job, localHost, pid, since, now, now.plus(ttl), UUID.randomUUID().toString());
     write(mine);
-    sleep(terms.verifyWait());
+    if (current.filter(c -> c.runId().equals(runId) && c.bindsAt(now, localHost)).isEmpty()) {
+      // a free or lapsed lease may be taken by two runs at once: the later write wins, the read back tells
+      // (a run's own valid lease, its previous job's, binds every other run, so no one else writes it)
+      sleep(terms.verifyWait());
+    }
     Optional<Lease> back = read();
     if (back.isEmpty() || !back.get().token().equals(mine.token())) {
       throw back.map(other -> refused(runId, job, other)).orElseGet(() -> new OlistException("Cannot start job "

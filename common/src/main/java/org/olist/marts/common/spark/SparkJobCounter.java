@@ -10,7 +10,7 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  * print. Listener events arrive asynchronously: {@link #stop} waits until the count has been still for a moment.
  */
 public final class SparkJobCounter extends SparkListener implements AutoCloseable {
-  private static final long QUIET_MILLIS = 100;
+  private static final long QUIET_MILLIS = 50;
   private static final long MAX_WAIT_MILLIS = 2_000;
 
   private final SparkContext context;
