@@ -231,9 +231,7 @@ public final class DeltaTables {
   }
 
   public static Commit lastCommit(SparkSession spark, String path) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
-    Map<String, String> metrics = last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
-    return new Commit(last.getLong(0), metrics);
+    return CommitLog.latest(path, spark.sparkContext().hadoopConfiguration());
   }
 
   /** The user metadata of the table's commits, newest first (commits without any left out). */
@@ -244,7 +242,6 @@ public final class DeltaTables {
   }
 
   public static long version(SparkSession spark, String path) {
-    Row last = DeltaTable.forPath(spark, path).history(1).select("version").first();
-    return last.getLong(0);
+    return CommitLog.latestVersion(path, spark.sparkContext().hadoopConfiguration());
   }
 }

@@ -48,6 +48,30 @@ class DeltaTablesTest {
         "the next write is a plain overwrite");
   }
 
+  @Test
+  void eachWriteReportsItsOwnCommitAsTheHistoryRecordsIt(@TempDir Path dir) {
+    // the commit is read from the log file, not from history(1): both must agree, for every kind of write
+    SparkSession spark = TestSpark.spark();
+    String path = dir.resolve("t").toString();
+    Dataset<Row> rows = Frames.of(DDL, new Object[] {1, "2018-01"}, new Object[] {2, "2018-02"});
+    List<DeltaTables.Commit> commits = List.of(
+        DeltaTables.overwrite(rows, path, CATALOG, List.of("month")),
+        DeltaTables.append(rows.filter("id = 1"), path, CATALOG, List.of("month")),
+        DeltaTables.merge(spark, path, CATALOG, List.of("month"),
+            MergeSpec.upsert(Frames.of(DDL, new Object[] {3, "2018-03"}), "id")),
+        DeltaTables.empty(spark, path, CATALOG, List.of("month")));
+    assertEquals(List.of(2L, 1L, 1L, 0L), commits.stream().map(c -> c.metric(c.metrics().containsKey(
+        "numTargetRowsInserted") ? "numTargetRowsInserted" : "numOutputRows")).toList());
+    for (DeltaTables.Commit c : commits) {
+      Row h = DeltaTable.forPath(spark, path).history().filter("version = " + c.version())
+          .select("operationMetrics").first();
+      assertEquals(h.getJavaMap(0), c.metrics(), "version " + c.version());
+    }
+    assertEquals(commits.get(3).version(), DeltaTables.version(spark, path));
+    assertEquals(List.of(1L, 2L, 3L, 4L), commits.stream().map(DeltaTables.Commit::version).toList(),
+        "the create is commit 0, then one commit per write");
+  }
+
   /** Row counts of every version from {@code from} to the latest: none may be empty. */
   private static List<Long> rowsPerVersion(SparkSession spark, String path, long from) {
     List<Long> out = new java.util.ArrayList<>();

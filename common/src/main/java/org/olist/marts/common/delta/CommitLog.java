@@ -1,0 +1,72 @@
+package org.olist.marts.common.delta;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.SideFiles;
+
+/**
+ * A table's latest commit read straight from its log as the Delta protocol lays it out ({@code _delta_log/} holds
+ * one {@code <20-digit version>.json} per commit, one action per line, the {@code commitInfo} action with the
+ * operation metrics): what {@code DeltaTable.history(1)} gives, without the Spark job it runs. Every write's
+ * summary line and audit row need it, so a run saves one Spark job per table written.
+ */
+final class CommitLog {
+  private static final String LOG_DIR = "_delta_log";
+  private static final Pattern COMMIT_FILE = Pattern.compile("\\d{20}\\.json");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CommitLog() {
+  }
+
+  /** The version of the table's newest commit. */
+  static long latestVersion(String table, Configuration conf) {
+    Path log = new Path(table, LOG_DIR);
+    try {
+      FileSystem fs = log.getFileSystem(conf);
+      long latest = -1;
+      for (FileStatus f : fs.listStatus(log)) {
+        String name = f.getPath().getName();
+        if (COMMIT_FILE.matcher(name).matches()) {
+          latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
+        }
+      }
+      if (latest < 0) {
+        throw new OlistException("Cannot read the commits of Delta table " + table + ": no commit file in " + log);
+      }
+      return latest;
+    } catch (IOException e) {
+      throw new OlistException("Cannot read the commits of Delta table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The table's newest commit: its version and operation metrics (empty when the commit recorded none). */
+  static DeltaTables.Commit latest(String table, Configuration conf) {
+    long version = latestVersion(table, conf);
+    Path file = new Path(new Path(table, LOG_DIR), String.format("%020d.json", version));
+    try {
+      String text = SideFiles.read(file.toString(), conf).orElseThrow(() -> new OlistException(
+          "Cannot read commit " + version + " of Delta table " + table + ": " + file + " vanished"));
+      for (String line : text.split("\n")) {
+        JsonNode info = line.isBlank() ? null : JSON.readTree(line).get("commitInfo");
+        if (info != null) {
+          Map<String, String> metrics = new LinkedHashMap<>();
+          JsonNode m = info.path("operationMetrics");
+          m.fieldNames().forEachRemaining(k -> metrics.put(k, m.get(k).asText()));
+          return new DeltaTables.Commit(version, metrics);
+        }
+      }
+      return new DeltaTables.Commit(version, Map.of());
+    } catch (IOException e) {
+      throw new OlistException("Cannot read commit " + version + " of Delta table " + table + ": " + e.getMessage(), e);
+    }
+  }
+}
