@@ -96,16 +96,21 @@ public final class LocalRunner {
     if (logDir == null || specs.isEmpty()) {
       return refuse("--log-dir DIR and at least one --job NAME=CLASS are required");
     }
-    String[] jobArgs = i < args.length ? Arrays.copyOfRange(args, i + 1, args.length) : new String[0];
+    String[] given = i < args.length ? Arrays.copyOfRange(args, i + 1, args.length) : new String[0];
     try {
       Files.createDirectories(logDir);
     } catch (IOException e) {
       return refuse("cannot create the log directory " + logDir + ": " + e.getMessage());
     }
     List<Step> steps = new ArrayList<>();
+    String[] jobArgs = given;
     for (int n = 0; n < specs.size(); n++) {
       String name = specs.get(n)[0];
       try {
+        if (n == 0) {
+          // every job of the run under one run id, also when none was given (each config would draw its own)
+          jobArgs = with(given, "--run-id", JobOptions.parse(given, Set.of()).toConfig().runId());
+        }
         String[] own = n < specs.size() - 1 ? withSet(jobArgs, RELEASE_LATER) : jobArgs;
         steps.add(new Step(name, instantiate(specs.get(n)[1]), JobOptions.parse(own, Set.of()).toConfig()));
       } catch (OlistException e) {
@@ -214,9 +219,13 @@ public final class LocalRunner {
   }
 
   private static String[] withSet(String[] args, String keyValue) {
+    return with(args, "--set", keyValue);
+  }
+
+  private static String[] with(String[] args, String option, String value) {
     String[] all = Arrays.copyOf(args, args.length + 2);
-    all[args.length] = "--set";
-    all[args.length + 1] = keyValue;
+    all[args.length] = option;
+    all[args.length + 1] = value;
     return all;
   }
 

@@ -81,6 +81,19 @@ class LocalRunnerTest {
   }
 
   @Test
+  void theJobsOfARunShareOneRunIdAlsoWhenNoneIsGiven() {
+    List<String> given = new ArrayList<>(List.of(args("unused", "rls=" + RlsJob.class.getName(),
+        "status=" + StatusJob.class.getName())));
+    int at = given.indexOf("--run-id");
+    given.subList(at, at + 2).clear();
+    Run r = run(given.toArray(String[]::new));
+    assertEquals(0, r.code(), String.join("\n", r.lines()));
+    List<Object> runIds = Pipeline.table(dir.resolve("wh"), "audit", "job_runs").select("run_id").distinct()
+        .collectAsList().stream().map(row -> row.get(0)).toList();
+    assertEquals(1, runIds.size(), runIds.toString());
+  }
+
+  @Test
   void aFailedJobStopsTheRunAndTheStatusJobRecordsTheAttempt() {
     Run r = run(args("fails", "boom=" + Failing.class.getName(), "rls=" + RlsJob.class.getName(),
         "status=" + StatusJob.class.getName()));
