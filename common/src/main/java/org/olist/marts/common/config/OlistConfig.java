@@ -50,6 +50,7 @@ public final class OlistConfig {
   public static final String LEASE_RELEASE = "olist.lease.release";
   public static final String RLS_SEEDS = "olist.rls.seeds";
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
+  public static final String TEST_PARALLELISM = "olist.test.parallelism";
   public static final String FAILED_JOB = "olist.status.failed-job";
   public static final String DIM_DATE_START = "olist.dim-date.start";
   public static final String DIM_DATE_END = "olist.dim-date.end";
@@ -78,6 +79,7 @@ public final class OlistConfig {
   private final boolean leaseRelease;
   private final String rlsSeeds;
   private final String runResultsFile;
+  private final int testParallelism;
   private final String failedJob;
   private final LocalDate dimDateStart;
   private final LocalDate dimDateEnd;
@@ -112,6 +114,7 @@ public final class OlistConfig {
       this.leaseRelease = config.getBoolean(LEASE_RELEASE);
       this.rlsSeeds = stripSlash(config.getString(RLS_SEEDS));
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
+      this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
       this.dimDateStart = date(DIM_DATE_START);
       this.dimDateEnd = date(DIM_DATE_END);
@@ -260,6 +263,11 @@ public final class OlistConfig {
 
   public String runResultsFile() {
     return runResultsFile;
+  }
+
+  /** Data tests run at the same time. */
+  public int testParallelism() {
+    return testParallelism;
   }
 
   /** Set by the orchestrator when a job of the run failed, so that the status job records the attempt. */

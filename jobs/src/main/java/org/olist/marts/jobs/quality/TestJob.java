@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -34,6 +34,7 @@ import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Parallel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +76,10 @@ public final class TestJob extends OlistJob {
 
   @Override
   protected void execute(JobContext ctx) {
-    Map<String, Dataset<Row>> reads = new HashMap<>();
+    Map<String, Dataset<Row>> reads = new ConcurrentHashMap<>();
     Function<String, Dataset<Row>> tables = name -> reads.computeIfAbsent(name, ctx::read);
-    List<Result> results = new ArrayList<>();
-    for (DataTestModel test : ctx.catalog().dataTests()) {
-      results.add(run(ctx, test, tables));
-    }
+    List<Result> results = Parallel.map(ctx.config().testParallelism(), ctx.catalog().dataTests(),
+        test -> run(ctx, test, tables));
     TableModel model = ctx.table(RESULTS_TABLE);
     List<Row> rows = results.stream().map(r -> r.toRow(ctx.runId())).collect(Collectors.toList());
     ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()).coalesce(1), Map.of());

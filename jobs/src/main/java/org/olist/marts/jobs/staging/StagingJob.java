@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -40,6 +36,7 @@ import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Parallel;
 import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.staging.RecordScan.RecordLine;
@@ -75,27 +72,10 @@ public final class StagingJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     List<Checked> checked = preflight(ctx);
-    int threads = Math.max(1, Math.min(ctx.config().stagingParallelism(), checked.size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> running = new ArrayList<>();
-      for (Checked c : checked) {
-        running.add(pool.submit(() -> stage(ctx, c)));
-      }
-      for (Future<?> f : running) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          throw cause instanceof RuntimeException re ? re : new OlistException(cause.toString(), cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new OlistException("Cannot stage: interrupted", e);
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.map(ctx.config().stagingParallelism(), checked, c -> {
+      stage(ctx, c);
+      return c;
+    });
   }
 
   private List<Checked> preflight(JobContext ctx) {
