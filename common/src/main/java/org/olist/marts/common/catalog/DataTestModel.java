@@ -23,7 +23,7 @@ public record DataTestModel(String name, String table, DataTestType type, String
     String description = switch (type) {
       case UNIQUE -> column + " is unique";
       case NOT_NULL -> column + " is never null";
-      case RELATIONSHIPS -> column + " resolves to " + c.getString("to") + "." + c.getString("field");
+      case RELATIONSHIPS -> column + " resolves to " + c.getString(TO) + "." + c.getString("field");
       case ACCEPTED_VALUES -> column + " is one of " + c.getStringList("values");
       default -> word;
     };

@@ -1,10 +1,5 @@
 package org.olist.marts.common.catalog;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-import org.olist.marts.common.OlistException;
-
 /**
  * The kinds of data test the catalog may declare (SPEC §7): generic ones on a column, and the singular kinds
  * the test job knows how to run. A test of any other type is refused when the catalog is read.
@@ -15,14 +10,11 @@ public enum DataTestType {
 
   /** The word the catalog uses ({@code not_null}, …). */
   public String word() {
-    return name().toLowerCase(Locale.ROOT);
+    return CatalogWords.word(this);
   }
 
   public static DataTestType of(String word, String test) {
-    return Arrays.stream(values()).filter(t -> t.word().equals(word)).findFirst()
-        .orElseThrow(() -> new OlistException("Cannot read data test " + test + ": unknown type '" + word
-            + "' (one of " + Arrays.stream(values()).map(DataTestType::word).collect(Collectors.joining(", "))
-            + ")"));
+    return CatalogWords.parse(values(), word, "type", "data test " + test);
   }
 
   @Override

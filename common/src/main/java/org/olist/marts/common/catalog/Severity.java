@@ -1,6 +1,5 @@
 package org.olist.marts.common.catalog;
 
-import java.util.Locale;
 import org.olist.marts.common.OlistException;
 
 /** What a data test's failing rows do to the run (SPEC §7): an error fails it, a warning is reported. */
@@ -8,7 +7,7 @@ public enum Severity {
   ERROR, WARN;
 
   public String word() {
-    return name().toLowerCase(Locale.ROOT);
+    return CatalogWords.word(this);
   }
 
   /** The severity the catalog names {@code word} for test {@code test}. */

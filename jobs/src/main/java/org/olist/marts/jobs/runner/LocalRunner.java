@@ -107,12 +107,13 @@ public final class LocalRunner {
     for (int n = 0; n < specs.size(); n++) {
       String name = specs.get(n)[0];
       try {
+        String[] own = n < specs.size() - 1 ? withSet(jobArgs, RELEASE_LATER) : jobArgs;
+        OlistConfig config = JobOptions.parse(own, Set.of()).toConfig();
         if (n == 0) {
           // every job of the run under one run id, also when none was given (each config would draw its own)
-          jobArgs = with(given, "--run-id", JobOptions.parse(given, Set.of()).toConfig().runId());
+          jobArgs = with(given, "--run-id", config.runId());
         }
-        String[] own = n < specs.size() - 1 ? withSet(jobArgs, RELEASE_LATER) : jobArgs;
-        steps.add(new Step(name, instantiate(specs.get(n)[1]), JobOptions.parse(own, Set.of()).toConfig()));
+        steps.add(new Step(name, instantiate(specs.get(n)[1]), config));
       } catch (OlistException e) {
         String error = "ERROR " + name + ": " + e.getMessage();
         System.err.println(error);
