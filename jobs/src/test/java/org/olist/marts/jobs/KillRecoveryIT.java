@@ -150,17 +150,21 @@ class KillRecoveryIT {
     Dataset<Row> complete = DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()).localCheckpoint();
     Map<String, Long> published = stagingVersions(wh);
 
-    // killed as soon as the first staging table has a new commit
+    // killed as soon as a table the order lines are built from has a new commit (staging writes its sources in
+    // parallel, so which table commits first is a race)
+    List<String> orderLineSources = List.of("stg_orders", "stg_order_items", "stg_customers");
     Process victim = pipeline("staging", after, wh, "killed-staging");
-    boolean finished = awaitOrExit(victim, () -> stagingVersions(wh).entrySet().stream()
-        .anyMatch(e -> e.getValue() > published.get(e.getKey())));
+    boolean finished = awaitOrExit(victim, () -> {
+      Map<String, Long> now = stagingVersions(wh);
+      return orderLineSources.stream().anyMatch(t -> now.get(t) > published.get(t));
+    });
     killHard(victim, "killed-staging");
     assertTrue(!finished, "the kill must land during staging: " + Files.readString(dir.resolve("killed-staging.out")));
     Map<String, Long> halfNew = stagingVersions(wh);
     long replaced = halfNew.entrySet().stream().filter(e -> e.getValue() > published.get(e.getKey())).count();
     System.out.println("Staging tables replaced before the kill: " + replaced + " of " + halfNew.size());
-    assertTrue(List.of("stg_orders", "stg_order_items", "stg_customers").stream()
-        .anyMatch(t -> halfNew.get(t) > published.get(t)), "a table the order lines are built from was replaced: "
+    assertTrue(orderLineSources.stream().anyMatch(t -> halfNew.get(t) > published.get(t)),
+        "a table the order lines are built from was replaced: "
         + halfNew + " after " + published);
 
     // the next layer, started on its own, reads the staging versions of the last complete run
