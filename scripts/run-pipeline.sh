@@ -5,9 +5,9 @@
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 
-ALL_JOBS=(staging intermediate marts rls test status)
-# the jobs a run without --jobs runs (a job meant to be scheduled apart is left out here)
-DEFAULT_JOBS=("${ALL_JOBS[@]}")
+ALL_JOBS=(staging intermediate marts rls test status maintain)
+# the jobs a run without --jobs runs (maintain is scheduled apart, weekly: README "Table maintenance")
+DEFAULT_JOBS=(staging intermediate marts rls test status)
 declare -A JOB_CLASS=(
   [staging]=org.olist.marts.jobs.staging.StagingJob
   [intermediate]=org.olist.marts.jobs.intermediate.IntermediateJob
@@ -15,6 +15,7 @@ declare -A JOB_CLASS=(
   [rls]=org.olist.marts.jobs.rls.RlsJob
   [test]=org.olist.marts.jobs.quality.TestJob
   [status]=org.olist.marts.jobs.status.StatusJob
+  [maintain]=org.olist.marts.jobs.maintenance.MaintainJob
 )
 
 usage() {

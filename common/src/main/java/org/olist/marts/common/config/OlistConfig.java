@@ -52,6 +52,11 @@ public final class OlistConfig {
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
   public static final String TEST_PARALLELISM = "olist.test.parallelism";
   public static final String FAILED_JOB = "olist.status.failed-job";
+  public static final String VACUUM_RETENTION_HOURS = "olist.maintenance.vacuum-retention-hours";
+  public static final String ALLOW_SHORT_RETENTION = "olist.maintenance.allow-short-retention";
+  public static final String MIN_SMALL_FILES = "olist.maintenance.min-small-files";
+  public static final String SMALL_FILE_BYTES = "olist.maintenance.small-file-bytes";
+  public static final String CHECKPOINT_AFTER_COMMITS = "olist.maintenance.checkpoint-after-commits";
   public static final String DIM_DATE_START = "olist.dim-date.start";
   public static final String DIM_DATE_END = "olist.dim-date.end";
 
@@ -81,6 +86,7 @@ public final class OlistConfig {
   private final String runResultsFile;
   private final int testParallelism;
   private final String failedJob;
+  private final Maintenance maintenance;
   private final LocalDate dimDateStart;
   private final LocalDate dimDateEnd;
 
@@ -116,6 +122,8 @@ public final class OlistConfig {
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
       this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
+      this.maintenance = new Maintenance(nonNegative(VACUUM_RETENTION_HOURS), config.getBoolean(ALLOW_SHORT_RETENTION),
+          (int) nonNegative(MIN_SMALL_FILES), nonNegative(SMALL_FILE_BYTES), (int) nonNegative(CHECKPOINT_AFTER_COMMITS));
       this.dimDateStart = date(DIM_DATE_START);
       this.dimDateEnd = date(DIM_DATE_END);
     } catch (ConfigException e) {
@@ -275,6 +283,15 @@ public final class OlistConfig {
     return failedJob;
   }
 
+  /** What the maintain job does to each table. */
+  public record Maintenance(long vacuumRetentionHours, boolean allowShortRetention, int minSmallFiles,
+                            long smallFileBytes, int checkpointAfterCommits) {
+  }
+
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
   public LocalDate dimDateStart() {
     return dimDateStart;
   }
@@ -286,6 +303,14 @@ public final class OlistConfig {
   /** The underlying config, for keys read in one place only. */
   public Config raw() {
     return config;
+  }
+
+  private long nonNegative(String key) {
+    long value = config.getLong(key);
+    if (value < 0) {
+      throw new OlistException("Invalid configuration key '" + key + "': " + value + " is negative");
+    }
+    return value;
   }
 
   private Optional<LocalDate> optionalDate(String key) {

@@ -3,8 +3,11 @@ package org.olist.marts.common.delta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -68,5 +71,64 @@ final class CommitLog {
     } catch (IOException e) {
       throw new OlistException("Cannot read commit " + version + " of Delta table " + table + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The version of the table's latest checkpoint ({@code _delta_log/_last_checkpoint}); empty when it has none. */
+  static Optional<Long> lastCheckpoint(String table, Configuration conf) {
+    Path file = new Path(new Path(table, LOG_DIR), "_last_checkpoint");
+    try {
+      Optional<String> text = SideFiles.read(file.toString(), conf);
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      JsonNode version = JSON.readTree(text.get()).path("version");
+      return version.isIntegralNumber() ? Optional.of(version.asLong()) : Optional.empty();
+    } catch (IOException e) {
+      throw new OlistException("Cannot read the checkpoint of Delta table " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The partitions (partition column → value, a null value as null) that commits since the table's last
+   * {@code OPTIMIZE} added data to, newest commit first back to that compaction; empty when that cannot be told
+   * from the log (a commit file already cleaned up before a compaction was found, or more than {@code maxCommits}
+   * commits to read), which a caller treats as "every partition".
+   */
+  static Optional<Set<Map<String, String>>> partitionsWrittenSinceCompaction(String table, Configuration conf,
+                                                                              int maxCommits) {
+    long latest = latestVersion(table, conf);
+    Set<Map<String, String>> out = new HashSet<>();
+    for (long v = latest; v >= 0 && v > latest - maxCommits; v--) {
+      Path file = new Path(new Path(table, LOG_DIR), String.format("%020d.json", v));
+      try {
+        Optional<String> text = SideFiles.read(file.toString(), conf);
+        if (text.isEmpty()) {
+          return Optional.empty();
+        }
+        boolean compaction = false;
+        for (String line : text.get().split("\n")) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonNode action = JSON.readTree(line);
+          if ("OPTIMIZE".equals(action.path("commitInfo").path("operation").asText(null))) {
+            compaction = true;
+          }
+          JsonNode add = action.get("add");
+          if (add != null && add.path("dataChange").asBoolean(true)) {
+            Map<String, String> partition = new LinkedHashMap<>();
+            add.path("partitionValues").fields().forEachRemaining(e ->
+                partition.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+            out.add(partition);
+          }
+        }
+        if (compaction) {
+          return Optional.of(out);
+        }
+      } catch (IOException e) {
+        throw new OlistException("Cannot read commit " + v + " of Delta table " + table + ": " + e.getMessage(), e);
+      }
+    }
+    return latest < maxCommits ? Optional.of(out) : Optional.empty();
   }
 }

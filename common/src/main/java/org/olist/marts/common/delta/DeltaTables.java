@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
@@ -42,6 +41,11 @@ public final class DeltaTables {
   /** The Delta commits this JVM has made so far (a job's count is the difference over its run). */
   public static long commitsSoFar() {
     return COMMITS.get();
+  }
+
+  /** Counts a commit made outside this class (a compaction). */
+  static void counted() {
+    COMMITS.incrementAndGet();
   }
 
   public static boolean exists(SparkSession spark, String path) {
@@ -200,25 +204,12 @@ public final class DeltaTables {
     if (spec.sourceMaterialized()) {
       settings.put(MATERIALIZE_SOURCE_CONF, "none");
     }
-    Map<String, Optional<String>> before = new LinkedHashMap<>();
-    settings.forEach((k, v) -> {
-      before.put(k, spark.conf().getOption(k).isDefined() ? Optional.of(spark.conf().get(k)) : Optional.empty());
-      spark.conf().set(k, v);
-    });
-    try {
+    SessionSettings.during(spark, settings, () -> {
       DeltaMergeBuilder builder = DeltaTable.forPath(spark, path).as("t")
           .merge(spec.source().as("s"), spec.condition());
       spec.clauses().apply(builder).execute();
-      COMMITS.incrementAndGet();
-    } finally {
-      before.forEach((k, v) -> {
-        if (v.isPresent()) {
-          spark.conf().set(k, v.get());
-        } else {
-          spark.conf().unset(k);
-        }
-      });
-    }
+      return COMMITS.incrementAndGet();
+    });
     return lastCommit(spark, path);
   }
 

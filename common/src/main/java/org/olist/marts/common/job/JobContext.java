@@ -29,6 +29,7 @@ import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.ConflictRetry;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
+import org.olist.marts.common.delta.TableMaintenance;
 import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.common.spark.NotNullColumns;
@@ -230,10 +231,14 @@ public final class JobContext {
    * a concurrent commit is retried ({@code olist.delta.conflict-retries}) and then reported in one line; any other
    * failure names the write and its root cause first (SPEC §10).
    */
-  private DeltaTables.Commit write(String path, Supplier<DeltaTables.Commit> write) {
+  private <T> T write(String path, Supplier<T> write) {
+    return write(path, "write", write);
+  }
+
+  private <T> T write(String path, String what, Supplier<T> write) {
     String name = name(path);
     String described = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
-    spark.sparkContext().setJobDescription(job + ": write " + name);
+    spark.sparkContext().setJobDescription(job + ": " + what + " " + name);
     try {
       return retrying(name, path, write);
     } finally {
@@ -241,7 +246,7 @@ public final class JobContext {
     }
   }
 
-  private DeltaTables.Commit retrying(String name, String path, Supplier<DeltaTables.Commit> write) {
+  private <T> T retrying(String name, String path, Supplier<T> write) {
     return ConflictRetry.run(name, path, config.conflictRetries(), () -> {
       if (lease != null) {
         lease.check();
@@ -257,8 +262,32 @@ public final class JobContext {
     }, ConflictRetry::backOff);
   }
 
+  /**
+   * Compacts the table at {@code path} (the partitions {@code where} selects, when given) in one commit that changes
+   * no row; empty when there was nothing to compact.
+   */
+  public Optional<DeltaTables.Commit> compact(String path, Optional<String> where) {
+    return write(path, "compact", () -> TableMaintenance.compact(spark, path, where));
+  }
+
+  /** Deletes the files of the table that no version within the retention references ({@code VACUUM}). */
+  public void vacuum(String path, long retentionHours, boolean allowShortRetention) {
+    write(path, "vacuum", () -> {
+      TableMaintenance.vacuum(spark, path, retentionHours, allowShortRetention);
+      return path;
+    });
+  }
+
+  /** Writes a checkpoint of the table's current version. */
+  public void checkpoint(String path) {
+    write(path, "checkpoint", () -> {
+      TableMaintenance.checkpoint(spark, path);
+      return path;
+    });
+  }
+
   /** A table's name in logs and audit rows: its path under the warehouse ({@code marts/fct_order_items}). */
-  private String name(String path) {
+  public String name(String path) {
     return path.substring(warehouse.root().length() + 1);
   }
 

@@ -1,0 +1,205 @@
+package org.olist.marts.common.delta;
+
+import io.delta.tables.DeltaOptimizeBuilder;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.olist.marts.common.OlistException;
+
+/**
+ * The maintenance a Delta table needs and that never changes a row: compaction ({@code OPTIMIZE}, whose commit
+ * marks every file {@code dataChange=false}), {@code VACUUM} of files no version within the retention needs, and a
+ * checkpoint of a long log. Beside the writes of {@link DeltaTables}, so that they too pass the one door
+ * ({@code JobContext}) and are counted.
+ */
+public final class TableMaintenance {
+  /** Delta's own floor for VACUUM's retention ({@code delta.deletedFileRetentionDuration} defaults to 7 days). */
+  public static final long SAFE_RETENTION_HOURS = 168;
+  private static final String RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled";
+  private static final String VACUUM_LOGGING_CONF = "spark.databricks.delta.vacuum.logging.enabled";
+  /** The compaction predicate that selects every partition. */
+  public static final String ALL_PARTITIONS = "true";
+  /** Commits read back from the log to find the partitions written since the last compaction. */
+  private static final int MAX_COMMITS_READ = 1000;
+
+  private TableMaintenance() {
+  }
+
+  /** Files and bytes: those of the table's current version, or all data files on storage. */
+  public record Files(long files, long bytes) {
+  }
+
+  /**
+   * Every Delta table under the warehouse root, sorted: {@code <layer>/<table>} and one level deeper
+   * ({@code audit/test_failures/<test>}).
+   */
+  public static List<String> tablesUnder(Configuration conf, String root) {
+    List<String> out = new ArrayList<>();
+    try {
+      Path base = new Path(root);
+      FileSystem fs = base.getFileSystem(conf);
+      if (fs.exists(base)) {
+        collect(fs, base, root, 3, out);
+      }
+    } catch (IOException e) {
+      throw new OlistException("Cannot list the tables of warehouse " + root + ": " + e.getMessage(), e);
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static void collect(FileSystem fs, Path dir, String named, int depth, List<String> out)
+      throws IOException {
+    for (FileStatus child : fs.listStatus(dir)) {
+      String name = child.getPath().getName();
+      if (!child.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      if (fs.exists(new Path(child.getPath(), "_delta_log"))) {
+        out.add(named + "/" + name);
+      } else if (depth > 1) {
+        collect(fs, child.getPath(), named + "/" + name, depth - 1, out);
+      }
+    }
+  }
+
+  /** The table's partition columns. */
+  public static List<String> partitionColumns(SparkSession spark, String path) {
+    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    return detail.getList(detail.fieldIndex("partitionColumns"));
+  }
+
+  /** The files the table's current version references. */
+  public static Files current(SparkSession spark, String path) {
+    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    return new Files(detail.<Long>getAs("numFiles"), detail.<Long>getAs("sizeInBytes"));
+  }
+
+  /**
+   * Every data file under the table's directory, referenced or not (what VACUUM may remove and what the disk
+   * holds): files in directories whose name starts with {@code _} or {@code .} (the log, side files) are not data.
+   */
+  public static Files onStorage(Configuration conf, String path) {
+    Path root = new Path(path);
+    try {
+      FileSystem fs = root.getFileSystem(conf);
+      long files = 0;
+      long bytes = 0;
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        if (isData(root, f.getPath())) {
+          files++;
+          bytes += f.getLen();
+        }
+      }
+      return new Files(files, bytes);
+    } catch (IOException e) {
+      throw new OlistException("Cannot list the files of Delta table " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isData(Path root, Path file) {
+    String relative = file.toUri().getPath().substring(root.toUri().getPath().length());
+    for (String part : relative.split("/")) {
+      if (part.startsWith("_") || part.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The partitions written since the table's last compaction (all of them, when the log no longer tells): a
+   * predicate over the partition columns for {@link #compact}; empty when no partition was written.
+   */
+  public static Optional<String> partitionsWrittenSinceCompaction(Configuration conf, String path) {
+    Optional<Set<Map<String, String>>> written =
+        CommitLog.partitionsWrittenSinceCompaction(path, conf, MAX_COMMITS_READ);
+    if (written.isEmpty()) {
+      return Optional.of(ALL_PARTITIONS);
+    }
+    if (written.get().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(written.get().stream().map(TableMaintenance::predicate).sorted()
+        .collect(Collectors.joining(" OR ")));
+  }
+
+  private static String predicate(Map<String, String> partition) {
+    if (partition.isEmpty()) {
+      return ALL_PARTITIONS;
+    }
+    List<String> terms = new ArrayList<>();
+    partition.forEach((column, value) -> terms.add(value == null ? "`" + column + "` IS NULL"
+        : "CAST(`" + column + "` AS STRING) = '" + value.replace("'", "''") + "'"));
+    return "(" + String.join(" AND ", terms) + ")";
+  }
+
+  /**
+   * Bin-packs the small files of the table (of the partitions {@code where} selects, when given) in one commit;
+   * empty when there was nothing to compact (Delta then commits nothing).
+   */
+  public static Optional<DeltaTables.Commit> compact(SparkSession spark, String path, Optional<String> where) {
+    long before = DeltaTables.version(spark, path);
+    DeltaOptimizeBuilder optimize = DeltaTable.forPath(spark, path).optimize();
+    where.filter(w -> !w.equals(ALL_PARTITIONS)).ifPresent(optimize::where);
+    optimize.executeCompaction();
+    DeltaTables.Commit commit = DeltaTables.lastCommit(spark, path);
+    if (commit.version() == before) {
+      return Optional.empty();
+    }
+    DeltaTables.counted();
+    return Optional.of(commit);
+  }
+
+  /**
+   * Deletes the data files that no version of the last {@code retentionHours} references. A retention below
+   * {@link #SAFE_RETENTION_HOURS} is refused unless {@code allowShortRetention}: a reader of an older version
+   * (a query running during it, a job pinned to the version its upstream published) could lose its files.
+   */
+  public static void vacuum(SparkSession spark, String path, long retentionHours, boolean allowShortRetention) {
+    if (retentionHours < 0) {
+      throw new OlistException("Cannot vacuum " + path + ": a retention of " + retentionHours + " h is negative");
+    }
+    if (retentionHours < SAFE_RETENTION_HOURS && !allowShortRetention) {
+      throw new OlistException("Cannot vacuum " + path + " with a retention of " + retentionHours + " h: below "
+          + "Delta's safety threshold of " + SAFE_RETENTION_HOURS + " h, a query or a job still reading an older "
+          + "version could lose its files. Set olist.maintenance.allow-short-retention = true to do it anyway.");
+    }
+    // Delta's own check stays on for a safe retention; its VACUUM START/END log entries are left out (the maintain
+    // job audits each vacuum, and a commit in the log would read as a new version of the table)
+    SessionSettings.during(spark, Map.of(RETENTION_CHECK_CONF, Boolean.toString(retentionHours >= SAFE_RETENTION_HOURS),
+        VACUUM_LOGGING_CONF, "false"), () -> DeltaTable.forPath(spark, path).vacuum(retentionHours));
+  }
+
+  /** Commits since the table's last checkpoint (all of them when it has none). */
+  public static long commitsSinceCheckpoint(SparkSession spark, String path) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    long latest = CommitLog.latestVersion(path, conf);
+    return latest - CommitLog.lastCheckpoint(path, conf).orElse(-1L);
+  }
+
+  /**
+   * Writes a checkpoint of the table's current version, so that a reader replays one Parquet file instead of the
+   * JSON commits since the last one. Delta has no public API for it: {@code DeltaLog.checkpoint} is the one
+   * internal call of this project, kept here.
+   */
+  public static void checkpoint(SparkSession spark, String path) {
+    DeltaLog.forTable(spark, path).checkpoint();
+  }
+}

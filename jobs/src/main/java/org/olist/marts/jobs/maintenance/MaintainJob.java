@@ -1,0 +1,128 @@
+package org.olist.marts.jobs.maintenance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.olist.marts.common.audit.PublishedVersions;
+import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.delta.TableMaintenance.Files;
+import org.olist.marts.common.job.JobContext;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routine upkeep of every Delta table of the warehouse (meant to run weekly, not part of the default run):
+ * compaction of the partitions written since the last one (of an unpartitioned table when it has many small
+ * files), {@code VACUUM} with the configured retention, a checkpoint of a long log. It never changes a row: a
+ * compaction commit is {@code dataChange=false}, the month prints kept for the compacted version are kept for the
+ * compaction's version too (the next incremental load still uses them), and files a reader of the previous
+ * version needs stay until the retention has passed. A compaction is recorded in {@code audit/job_runs} as the
+ * table's published version, so the next layer reads it; a table whose latest version was written by an attempt
+ * that did not finish is left alone (compacting it would publish that attempt's rows).
+ */
+public final class MaintainJob extends OlistJob {
+  public static final String NAME = "maintain";
+  public static final String TABLE = "maintenance_runs";
+  private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
+
+  public static void main(String[] args) {
+    JobMain.main(new MaintainJob(), args);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  protected void execute(JobContext ctx) {
+    TableModel model = ctx.table(TABLE);
+    Configuration conf = ctx.spark().sparkContext().hadoopConfiguration();
+    PublishedVersions published = PublishedVersions.load(ctx.spark(), ctx.warehouse());
+    String own = ctx.path(TABLE);
+    List<Row> rows = new ArrayList<>();
+    Instant start = Instant.now();
+    for (String path : TableMaintenance.tablesUnder(conf, ctx.warehouse().root())) {
+      if (!path.equals(own)) {
+        TableUpkeep upkeep = maintain(ctx, conf, published, path);
+        LOG.info("Maintained {}", upkeep);
+        rows.add(upkeep.toRow(model));
+      }
+    }
+    ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()), Map.of("tables", Integer.toString(rows.size()),
+        "seconds", Long.toString(Duration.between(start, Instant.now()).toSeconds())));
+  }
+
+  private static TableUpkeep maintain(JobContext ctx, Configuration conf, PublishedVersions published, String path) {
+    OlistConfig.Maintenance settings = ctx.config().maintenance();
+    Instant start = Instant.now();
+    String name = ctx.name(path);
+    Files before = TableMaintenance.current(ctx.spark(), path);
+    Files storage = TableMaintenance.onStorage(conf, path);
+    long latest = DeltaTables.version(ctx.spark(), path);
+    Optional<PublishedVersions.Published> publication = published.of(name);
+    if (publication.isPresent() && publication.get().version() != latest) {
+      String note = "left alone: version " + latest + " was written by an attempt that did not finish (the "
+          + "published version is " + publication.get().version() + ")";
+      return new TableUpkeep(ctx.runId(), name, start, millisSince(start), Optional.empty(), Optional.empty(),
+          before, before, storage, storage, false, Optional.of(note));
+    }
+
+    Optional<String> scope = compactionScope(ctx, conf, path, before, settings);
+    Optional<DeltaTables.Commit> compaction = scope.isEmpty() ? Optional.empty() : ctx.compact(path, scope);
+    compaction.ifPresent(commit -> {
+      MonthPrints.read(ctx.spark(), path, latest).ifPresent(p -> p.write(ctx.spark(), path, commit.version()));
+      if (publication.isPresent()) {
+        ctx.recordWrite(name, start, 0, commit.version(), null, Map.of("operation", "compaction",
+            "files_removed", Long.toString(commit.metric("numRemovedFiles")),
+            "files_added", Long.toString(commit.metric("numAddedFiles"))));
+      }
+    });
+    Files after = compaction.isPresent() ? TableMaintenance.current(ctx.spark(), path) : before;
+
+    Files storageBefore = compaction.isPresent() ? TableMaintenance.onStorage(conf, path) : storage;
+    ctx.vacuum(path, settings.vacuumRetentionHours(), settings.allowShortRetention());
+    Files storageAfter = TableMaintenance.onStorage(conf, path);
+
+    boolean checkpoint = settings.checkpointAfterCommits() > 0
+        && TableMaintenance.commitsSinceCheckpoint(ctx.spark(), path) >= settings.checkpointAfterCommits();
+    if (checkpoint) {
+      ctx.checkpoint(path);
+    }
+    return new TableUpkeep(ctx.runId(), name, start, millisSince(start), scope.filter(s -> compaction.isPresent()),
+        compaction.map(DeltaTables.Commit::version), before, after, storageBefore, storageAfter, checkpoint,
+        Optional.empty());
+  }
+
+  /**
+   * What to compact: a partitioned table in the partitions written since its last compaction; an unpartitioned
+   * one as a whole once it holds many small files; empty when nothing.
+   */
+  private static Optional<String> compactionScope(JobContext ctx, Configuration conf, String path, Files current,
+                                                  OlistConfig.Maintenance settings) {
+    if (current.files() < 2) {
+      return Optional.empty();
+    }
+    if (!TableMaintenance.partitionColumns(ctx.spark(), path).isEmpty()) {
+      return TableMaintenance.partitionsWrittenSinceCompaction(conf, path);
+    }
+    boolean manySmall = current.files() >= settings.minSmallFiles()
+        && current.bytes() / current.files() < settings.smallFileBytes();
+    return manySmall ? Optional.of(TableMaintenance.ALL_PARTITIONS) : Optional.empty();
+  }
+
+  private static long millisSince(Instant start) {
+    return Duration.between(start, Instant.now()).toMillis();
+  }
+}
