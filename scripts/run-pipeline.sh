@@ -142,9 +142,14 @@ report() {
   return 1
 }
 
+# the status job's SLO verdict (StatusJob.SLO_LINE), for the summary line; empty when the status job did not run
+slo_verdict() {
+  sed -n 's/.*StatusJob: SLO: //p' "$log_dir/status.log" 2>/dev/null | tail -n 1
+}
+
 recorded() {
   if [[ $1 == true ]]; then
-    echo "status        recorded the failed attempt (pipeline_last_run_at unchanged)"
+    echo "status        recorded the failed attempt (pipeline_last_run_at unchanged; SLO: $(slo_verdict))"
   else
     echo "status        could not record the failed attempt: see $log_dir/status.log" >&2
   fi
@@ -201,6 +206,7 @@ else
     fi
   done
 fi
-echo "Pipeline succeeded in $((SECONDS - pipeline_start))s. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
+slo=$(slo_verdict)
+echo "Pipeline succeeded in $((SECONDS - pipeline_start))s${slo:+ (SLO: $slo)}. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
 [[ " ${selected[*]} " == *" test "* ]] && echo "Data test results: $OLIST_ROOT/target/run_results.json"
 exit 0

@@ -57,6 +57,13 @@ public final class OlistConfig {
   public static final String MIN_SMALL_FILES = "olist.maintenance.min-small-files";
   public static final String SMALL_FILE_BYTES = "olist.maintenance.small-file-bytes";
   public static final String CHECKPOINT_AFTER_COMMITS = "olist.maintenance.checkpoint-after-commits";
+  public static final String SLO_MAX_ENGINEERING_AGE_HOURS = "olist.slo.max-engineering-age-hours";
+  public static final String SLO_MIN_JOB_SUCCESS_RATE = "olist.slo.min-job-success-rate";
+  public static final String SLO_MIN_DATA_ACCURACY_RATE = "olist.slo.min-data-accuracy-rate";
+  public static final String SLO_SUCCESS_WINDOW_RUNS = "olist.slo.success-window-runs";
+  public static final String SLO_SUCCESS_WINDOW_DAYS = "olist.slo.success-window-days";
+  public static final String METRICS_TEXTFILE = "olist.metrics.textfile";
+  public static final String METRICS_PUSHGATEWAY = "olist.metrics.pushgateway";
   public static final String DIM_DATE_START = "olist.dim-date.start";
   public static final String DIM_DATE_END = "olist.dim-date.end";
 
@@ -87,6 +94,8 @@ public final class OlistConfig {
   private final int testParallelism;
   private final String failedJob;
   private final Maintenance maintenance;
+  private final Slo slo;
+  private final Metrics metrics;
   private final LocalDate dimDateStart;
   private final LocalDate dimDateEnd;
 
@@ -124,6 +133,10 @@ public final class OlistConfig {
       this.failedJob = config.getString(FAILED_JOB);
       this.maintenance = new Maintenance(nonNegative(VACUUM_RETENTION_HOURS), config.getBoolean(ALLOW_SHORT_RETENTION),
           (int) nonNegative(MIN_SMALL_FILES), nonNegative(SMALL_FILE_BYTES), (int) nonNegative(CHECKPOINT_AFTER_COMMITS));
+      this.slo = new Slo(Duration.ofMinutes(Math.round(config.getDouble(SLO_MAX_ENGINEERING_AGE_HOURS) * 60)),
+          rate(SLO_MIN_JOB_SUCCESS_RATE), rate(SLO_MIN_DATA_ACCURACY_RATE), (int) positive(SLO_SUCCESS_WINDOW_RUNS),
+          (int) positive(SLO_SUCCESS_WINDOW_DAYS));
+      this.metrics = new Metrics(optionalText(METRICS_TEXTFILE), optionalText(METRICS_PUSHGATEWAY));
       this.dimDateStart = date(DIM_DATE_START);
       this.dimDateEnd = date(DIM_DATE_END);
     } catch (ConfigException e) {
@@ -292,6 +305,23 @@ public final class OlistConfig {
     return maintenance;
   }
 
+  /** The service level objectives the status job checks. */
+  public record Slo(Duration maxEngineeringAge, double minJobSuccessRate, double minDataAccuracyRate,
+                    int successWindowRuns, int successWindowDays) {
+  }
+
+  public Slo slo() {
+    return slo;
+  }
+
+  /** Where the status job exports the SLIs: a textfile for node_exporter, a Pushgateway's host:port. */
+  public record Metrics(Optional<String> textfile, Optional<String> pushgateway) {
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
   public LocalDate dimDateStart() {
     return dimDateStart;
   }
@@ -303,6 +333,27 @@ public final class OlistConfig {
   /** The underlying config, for keys read in one place only. */
   public Config raw() {
     return config;
+  }
+
+  private long positive(String key) {
+    long value = config.getLong(key);
+    if (value <= 0) {
+      throw new OlistException("Invalid configuration key '" + key + "': " + value + " is not positive");
+    }
+    return value;
+  }
+
+  private double rate(String key) {
+    double value = config.getDouble(key);
+    if (value < 0 || value > 1) {
+      throw new OlistException("Invalid configuration key '" + key + "': " + value + " is not a rate between 0 and 1");
+    }
+    return value;
+  }
+
+  private Optional<String> optionalText(String key) {
+    String value = config.getString(key).trim();
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
   private long nonNegative(String key) {

@@ -77,16 +77,19 @@ public final class TableMaintenance {
     }
   }
 
-  /** The table's partition columns. */
-  public static List<String> partitionColumns(SparkSession spark, String path) {
+  /** The files of the table's current version and its partition columns, from one detail. */
+  public record Detail(Files files, List<String> partitionColumns) {
+  }
+
+  public static Detail detail(SparkSession spark, String path) {
     Row detail = DeltaTable.forPath(spark, path).detail().first();
-    return detail.getList(detail.fieldIndex("partitionColumns"));
+    return new Detail(new Files(detail.<Long>getAs("numFiles"), detail.<Long>getAs("sizeInBytes")),
+        detail.getList(detail.fieldIndex("partitionColumns")));
   }
 
   /** The files the table's current version references. */
   public static Files current(SparkSession spark, String path) {
-    Row detail = DeltaTable.forPath(spark, path).detail().first();
-    return new Files(detail.<Long>getAs("numFiles"), detail.<Long>getAs("sizeInBytes"));
+    return detail(spark, path).files();
   }
 
   /**
@@ -173,18 +176,23 @@ public final class TableMaintenance {
    * (a query running during it, a job pinned to the version its upstream published) could lose its files.
    */
   public static void vacuum(SparkSession spark, String path, long retentionHours, boolean allowShortRetention) {
-    if (retentionHours < 0) {
-      throw new OlistException("Cannot vacuum " + path + ": a retention of " + retentionHours + " h is negative");
-    }
-    if (retentionHours < SAFE_RETENTION_HOURS && !allowShortRetention) {
-      throw new OlistException("Cannot vacuum " + path + " with a retention of " + retentionHours + " h: below "
-          + "Delta's safety threshold of " + SAFE_RETENTION_HOURS + " h, a query or a job still reading an older "
-          + "version could lose its files. Set olist.maintenance.allow-short-retention = true to do it anyway.");
-    }
+    checkRetention(retentionHours, allowShortRetention, path);
     // Delta's own check stays on for a safe retention; its VACUUM START/END log entries are left out (the maintain
     // job audits each vacuum, and a commit in the log would read as a new version of the table)
     SessionSettings.during(spark, Map.of(RETENTION_CHECK_CONF, Boolean.toString(retentionHours >= SAFE_RETENTION_HOURS),
         VACUUM_LOGGING_CONF, "false"), () -> DeltaTable.forPath(spark, path).vacuum(retentionHours));
+  }
+
+  /** Refuses a negative retention, and one below {@link #SAFE_RETENTION_HOURS} unless allowed. */
+  public static void checkRetention(long retentionHours, boolean allowShortRetention, String where) {
+    if (retentionHours < 0) {
+      throw new OlistException("Cannot vacuum " + where + ": a retention of " + retentionHours + " h is negative");
+    }
+    if (retentionHours < SAFE_RETENTION_HOURS && !allowShortRetention) {
+      throw new OlistException("Cannot vacuum " + where + " with a retention of " + retentionHours + " h: below "
+          + "Delta's safety threshold of " + SAFE_RETENTION_HOURS + " h, a query or a job still reading an older "
+          + "version could lose its files. Set olist.maintenance.allow-short-retention = true to do it anyway.");
+    }
   }
 
   /** Commits since the table's last checkpoint (all of them when it has none). */

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.olist.marts.common.catalog.ExposureModel;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -64,7 +67,11 @@ public final class DocsJob extends OlistJob {
   protected void execute(JobContext ctx) {
     Map<String, Row> latest = latestResults(ctx);
     Row status = ctx.exists(StatusJob.TABLE) ? ctx.read(StatusJob.TABLE).first() : null;
-    String html = render(ctx.catalog(), latest, status, ctx.warehouse().root());
+    List<Row> sli = ctx.exists(StatusJob.SLI_TABLE) ? ctx.read(StatusJob.SLI_TABLE)
+        .orderBy(col("computed_at").desc()).limit(SliCharts.RUNS).collectAsList() : List.of();
+    List<Row> oldestFirst = new ArrayList<>(sli);
+    Collections.reverse(oldestFirst);
+    String html = render(ctx.catalog(), latest, status, oldestFirst, ctx.config().slo(), ctx.warehouse().root());
     try {
       Files.createDirectories(out);
       Files.writeString(out.resolve("index.html"), html, StandardCharsets.UTF_8);
@@ -89,7 +96,8 @@ public final class DocsJob extends OlistJob {
     return out;
   }
 
-  static String render(ModelCatalog catalog, Map<String, Row> results, Row status, String warehouse) {
+  static String render(ModelCatalog catalog, Map<String, Row> results, Row status, List<Row> sli,
+                       OlistConfig.Slo slo, String warehouse) {
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>olist-marts docs</title>\n")
         .append("<style>body{font-family:Helvetica,Arial,sans-serif;margin:24px;color:#1d2633}"
@@ -97,7 +105,8 @@ public final class DocsJob extends OlistJob {
             + "font-size:13px;text-align:left;vertical-align:top}th{background:#eef1f5}.pass{color:#1b7f3b}"
             + ".fail{color:#b3261e;font-weight:bold}.warn{color:#a86400;font-weight:bold}.skipped{color:#777}"
             + "section.table{border-top:1px solid #dde3ea;padding-top:6px}.muted{color:#667}"
-            + "#lineage-box{overflow-x:auto;border:1px solid #dde3ea;padding:8px;background:#fbfcfd}</style>"
+            + "#lineage-box{overflow-x:auto;border:1px solid #dde3ea;padding:8px;background:#fbfcfd}"
+            + ".sli{display:flex;flex-wrap:wrap;gap:10px}.sli figure{margin:0}.sli figcaption{font-size:12px}</style>"
             + "</head><body>\n");
     h.append("<h1>olist-marts</h1><p class=\"muted\">Generated ").append(Instant.now()).append(" from the model ")
         .append("catalog and the warehouse ").append(Html.esc(warehouse)).append(".</p>\n");
@@ -112,6 +121,7 @@ public final class DocsJob extends OlistJob {
       }
       h.append("</table>\n");
     }
+    h.append(SliCharts.render(sli, slo));
     h.append("<h2 id=\"lineage\">Lineage</h2><div id=\"lineage-box\">\n").append(LineageSvg.render(catalog))
         .append("</div>\n");
     h.append("<h2 id=\"exposures\">Exposures</h2>\n");

@@ -47,6 +47,10 @@ public final class MaintainJob extends OlistJob {
 
   @Override
   protected void execute(JobContext ctx) {
+    OlistConfig.Maintenance settings = ctx.config().maintenance();
+    // refused before any table is touched
+    TableMaintenance.checkRetention(settings.vacuumRetentionHours(), settings.allowShortRetention(),
+        "the warehouse " + ctx.warehouse().root());
     TableModel model = ctx.table(TABLE);
     Configuration conf = ctx.spark().sparkContext().hadoopConfiguration();
     PublishedVersions published = PublishedVersions.load(ctx.spark(), ctx.warehouse());
@@ -68,7 +72,8 @@ public final class MaintainJob extends OlistJob {
     OlistConfig.Maintenance settings = ctx.config().maintenance();
     Instant start = Instant.now();
     String name = ctx.name(path);
-    Files before = TableMaintenance.current(ctx.spark(), path);
+    TableMaintenance.Detail detail = TableMaintenance.detail(ctx.spark(), path);
+    Files before = detail.files();
     Files storage = TableMaintenance.onStorage(conf, path);
     long latest = DeltaTables.version(ctx.spark(), path);
     Optional<PublishedVersions.Published> publication = published.of(name);
@@ -79,7 +84,7 @@ public final class MaintainJob extends OlistJob {
           before, before, storage, storage, false, Optional.of(note));
     }
 
-    Optional<String> scope = compactionScope(ctx, conf, path, before, settings);
+    Optional<String> scope = compactionScope(conf, path, detail, settings);
     Optional<DeltaTables.Commit> compaction = scope.isEmpty() ? Optional.empty() : ctx.compact(path, scope);
     compaction.ifPresent(commit -> {
       MonthPrints.read(ctx.spark(), path, latest).ifPresent(p -> p.write(ctx.spark(), path, commit.version()));
@@ -109,12 +114,13 @@ public final class MaintainJob extends OlistJob {
    * What to compact: a partitioned table in the partitions written since its last compaction; an unpartitioned
    * one as a whole once it holds many small files; empty when nothing.
    */
-  private static Optional<String> compactionScope(JobContext ctx, Configuration conf, String path, Files current,
+  private static Optional<String> compactionScope(Configuration conf, String path, TableMaintenance.Detail detail,
                                                   OlistConfig.Maintenance settings) {
+    Files current = detail.files();
     if (current.files() < 2) {
       return Optional.empty();
     }
-    if (!TableMaintenance.partitionColumns(ctx.spark(), path).isEmpty()) {
+    if (!detail.partitionColumns().isEmpty()) {
       return TableMaintenance.partitionsWrittenSinceCompaction(conf, path);
     }
     boolean manySmall = current.files() >= settings.minSmallFiles()

@@ -20,4 +20,14 @@ public enum TestStatus {
   public String value() {
     return value;
   }
+
+  /** The status stored as {@code value}. */
+  public static TestStatus of(String value) {
+    for (TestStatus s : values()) {
+      if (s.value.equals(value)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("Cannot read test status '" + value + "': not one of pass, fail, warn, skipped");
+  }
 }

@@ -1,25 +1,31 @@
 package org.olist.marts.jobs.status;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.JobRunAudit;
+import org.olist.marts.common.catalog.Severity;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.TableMaintenance;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -28,17 +34,25 @@ import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.quality.TestJob;
 import org.olist.marts.jobs.quality.TestStatus;
 import org.olist.marts.jobs.rls.RlsJob;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code meta_project_status} (SPEC §6), the two clocks: {@code pipeline_last_run_at} moves only when every job
  * and every error-severity test of the run passed; {@code last_attempt_*} always move;
- * {@code data_valid_through} is the business clock (max fact order date).
+ * {@code data_valid_through} is the business clock (max fact order date). Each run also computes the mart's SLIs from
+ * the audit trail ({@code audit/sli}, {@link ServiceLevels}), checks them against the SLO targets, and exports them
+ * for Prometheus ({@link SliMetrics}).
  */
 public final class StatusJob extends OlistJob {
   public static final String NAME = "status";
   public static final String TABLE = "meta_project_status";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+  public static final String SLI_TABLE = "sli";
+  /** What the status job's SLO line starts with; the orchestrator repeats it in the run's summary line. */
+  public static final String SLO_LINE = "SLO:";
+  private static final Logger LOG = LoggerFactory.getLogger(StatusJob.class);
   static final List<String> COUNTED = List.of(MartsJob.FCT_ORDER_ITEMS, MartsJob.DIM_CUSTOMERS,
       MartsJob.DIM_PRODUCTS, MartsJob.DIM_SELLERS, MartsJob.DIM_DATE, RlsJob.USERS_TABLE, RlsJob.BRIDGE_TABLE);
 
@@ -55,49 +69,38 @@ public final class StatusJob extends OlistJob {
   protected void execute(JobContext ctx) {
     TableModel model = ctx.table(TABLE);
     String runId = ctx.runId();
-    List<String> failures = new ArrayList<>();
-    if (!ctx.config().failedJob().isBlank()) {
-      failures.add("job " + ctx.config().failedJob() + " failed");
-    }
-    String auditPath = ctx.path(JobRunAudit.TABLE);
-    if (DeltaTables.exists(ctx.spark(), auditPath)) {
-      for (Row r : JobRunAudit.read(ctx.spark(), ctx.warehouse())
-          .filter(col("run_id").equalTo(runId).and(col("status").equalTo(JobRun.FAILED)))
-          .select("job").distinct().collectAsList()) {
-        String f = "job " + r.getString(0) + " failed";
-        if (!failures.contains(f)) {
-          failures.add(f);
-        }
-      }
-    }
-    Integer testsFailed = null;
-    Integer testsWarned = null;
-    if (ctx.exists(TestJob.RESULTS_TABLE)) {
-      Dataset<Row> results = ctx.read(TestJob.RESULTS_TABLE).filter(col("run_id").equalTo(runId));
-      testsFailed = (int) results.filter(col("status").equalTo(TestStatus.FAIL.value())).count();
-      testsWarned = (int) results.filter(col("status").equalTo(TestStatus.WARN.value())).count();
-      if (testsFailed > 0) {
-        failures.add(testsFailed + " error-severity data tests failed");
-      }
-    }
     Instant now = Instant.now();
+    List<AttemptPart> history = DeltaTables.exists(ctx.spark(), ctx.path(JobRunAudit.TABLE))
+        ? AttemptPart.of(JobRunAudit.read(ctx.spark(), ctx.warehouse())) : List.of();
+    List<String> failures = new ArrayList<>();
+    Optional<String> failedJob = Optional.of(ctx.config().failedJob()).filter(j -> !j.isBlank());
+    failedJob.ifPresent(j -> failures.add("job " + j + " failed"));
+    history.stream().filter(p -> p.runId().equals(runId) && p.failed()).map(p -> "job " + p.job() + " failed")
+        .distinct().filter(f -> !failures.contains(f)).forEach(failures::add);
+    Optional<TestCounts> tests = ctx.exists(TestJob.RESULTS_TABLE)
+        ? Optional.of(TestCounts.of(ctx.read(TestJob.RESULTS_TABLE).filter(col("run_id").equalTo(runId))))
+        : Optional.empty();
+    tests.filter(t -> t.failed() > 0).ifPresent(t -> failures.add(t.failed() + " error-severity data tests failed"));
     boolean succeeded = failures.isEmpty();
-    Timestamp previousSuccess = null;
-    if (ctx.exists(TABLE)) {
-      Row previous = ctx.read(TABLE).first();
-      previousSuccess = previous.getAs("pipeline_last_run_at");
-    }
-    Date validThrough = null;
+    Optional<Instant> previousSuccess = ctx.exists(TABLE)
+        ? Optional.ofNullable(ctx.read(TABLE).first().<Timestamp>getAs("pipeline_last_run_at")).map(Timestamp::toInstant)
+        : Optional.empty();
+    Optional<LocalDate> validThrough = Optional.empty();
     if (ctx.exists(MartsJob.FCT_ORDER_ITEMS)) {
       Row r = ctx.read(MartsJob.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
-      validThrough = r.isNullAt(0) ? null : r.getDate(0);
+      validThrough = r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
     }
-    Integer lag = validThrough == null ? null
-        : (int) ChronoUnit.DAYS.between(validThrough.toLocalDate(), LocalDate.ofInstant(now, ZoneOffset.UTC));
+    Optional<Instant> lastSuccess = succeeded ? Optional.of(now) : previousSuccess;
+
+    ServiceLevels.RunFacts facts = new ServiceLevels.RunFacts(runId, now, lastSuccess, validThrough,
+        tests.map(TestCounts::tally).orElse(ServiceLevels.TestTally.NONE), failedJob, tableBytes(ctx),
+        previousTableBytes(ctx));
+    ServiceLevels sli = ServiceLevels.compute(facts, history, ctx.config().slo());
+
     Map<String, Object> values = new LinkedHashMap<>();
-    values.put("pipeline_last_run_at", succeeded ? Timestamp.from(now) : previousSuccess);
-    values.put("data_valid_through", validThrough);
-    values.put("freshness_lag_days", lag);
+    values.put("pipeline_last_run_at", lastSuccess.map(Timestamp::from).orElse(null));
+    values.put("data_valid_through", validThrough.map(Date::valueOf).orElse(null));
+    values.put("freshness_lag_days", sli.freshnessLagDays().orElse(null));
     values.put("run_id", runId);
     values.put("last_attempt_at", Timestamp.from(now));
     values.put("last_attempt_status", succeeded ? SUCCEEDED : FAILED);
@@ -105,10 +108,68 @@ public final class StatusJob extends OlistJob {
     for (String t : COUNTED) {
       values.put(t + "_rows", ctx.exists(t) ? ctx.read(t).count() : null);
     }
-    values.put("tests_failed", testsFailed);
-    values.put("tests_warned", testsWarned);
+    values.put("tests_failed", tests.map(TestCounts::failed).orElse(null));
+    values.put("tests_warned", tests.map(TestCounts::warned).orElse(null));
+    values.put("slo_breaches", sli.sloBreaches().isEmpty() ? null
+        : sli.sloBreaches().stream().map(SloBreach::words).collect(Collectors.joining("; ")));
     Object[] row = model.columns().stream().map(c -> values.get(c.name())).toArray();
     Dataset<Row> status = ctx.spark().createDataFrame(List.of(RowFactory.create(row)), model.schema());
-    ctx.publish(TABLE, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED));
+    ctx.publish(TABLE, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED,
+        "slo_breaches", Integer.toString(sli.sloBreaches().size())));
+
+    TableModel sliModel = ctx.table(SLI_TABLE);
+    ctx.append(sliModel, ctx.spark().createDataFrame(List.of(sli.toRow(sliModel)), sliModel.schema()), Map.of());
+    new SliMetrics(sli, ctx.config().slo()).export(ctx.config().metrics(), runId,
+        message -> LOG.warn("{} (the run's data is not affected)", message));
+    if (sli.sloBreaches().isEmpty()) {
+      LOG.info("{} every SLO met", SLO_LINE);
+    } else {
+      LOG.warn("{} {} SLO breached: {}", SLO_LINE, sli.sloBreaches().size(), sli.sloBreaches().stream()
+          .map(SloBreach::words).collect(Collectors.joining("; ")));
+    }
+  }
+
+  /** Bytes on storage of every table of the warehouse, by {@code <layer>/<table>}. */
+  private static Map<String, Long> tableBytes(JobContext ctx) {
+    Configuration conf = ctx.spark().sparkContext().hadoopConfiguration();
+    Map<String, Long> out = new TreeMap<>();
+    for (String path : TableMaintenance.tablesUnder(conf, ctx.warehouse().root())) {
+      out.put(ctx.name(path), TableMaintenance.onStorage(conf, path).bytes());
+    }
+    return out;
+  }
+
+  /** The table sizes of the latest SLI row: what growth is measured against. */
+  private static Map<String, Long> previousTableBytes(JobContext ctx) {
+    if (!ctx.exists(SLI_TABLE)) {
+      return Map.of();
+    }
+    List<Row> latest = ctx.read(SLI_TABLE).orderBy(col("computed_at").desc()).select("table_bytes").limit(1)
+        .collectAsList();
+    return latest.isEmpty() ? Map.of() : latest.get(0).<String, Long>getJavaMap(0);
+  }
+
+  /** This run's data test results, counted in one pass. */
+  record TestCounts(int failed, int warned, ServiceLevels.TestTally tally) {
+    static TestCounts of(Dataset<Row> results) {
+      int failed = 0;
+      int warned = 0;
+      int errorTests = 0;
+      int errorPassed = 0;
+      long failingRows = 0;
+      for (Row r : results.groupBy("severity", "status").agg(count(lit(1)).as("n"), sum("failures").as("rows"))
+          .collectAsList()) {
+        int n = (int) r.getLong(2);
+        TestStatus status = TestStatus.of(r.getString(1));
+        failingRows += r.isNullAt(3) ? 0 : r.getLong(3);
+        failed += status == TestStatus.FAIL ? n : 0;
+        warned += status == TestStatus.WARN ? n : 0;
+        if (Severity.ERROR.word().equals(r.getString(0)) && (status == TestStatus.PASS || status == TestStatus.FAIL)) {
+          errorTests += n;
+          errorPassed += status == TestStatus.PASS ? n : 0;
+        }
+      }
+      return new TestCounts(failed, warned, new ServiceLevels.TestTally(errorTests, errorPassed, failingRows));
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.olist.marts.jobs.marts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
@@ -26,13 +27,16 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.TableMaintenance;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
+import org.olist.marts.jobs.maintenance.MaintainJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
@@ -238,8 +242,85 @@ class IncrementalLoadTest {
     assertEquals(version, Pipeline.version(incremental, "marts", "fct_order_items"), "nothing left to write");
   }
 
+  /** The maintain job's row for the fact in a run. */
+  private static Row factUpkeep(String runId) {
+    return Pipeline.table(incremental, "audit", MaintainJob.TABLE)
+        .filter("run_id = '" + runId + "' and table_name = 'marts/fct_order_items'").first();
+  }
+
+  /**
+   * A copy of one delivered order of {@code month} (its customer a new person, its items alike) under ids that
+   * start with {@code prefix}: new lines in an old month, which a MERGE adds as a file of their own.
+   */
+  private static void addOrderCopy(Path input, String month, String prefix) throws IOException {
+    Path orders = input.resolve("olist_orders_dataset.csv");
+    List<String> lines = Files.readAllLines(orders, StandardCharsets.UTF_8);
+    String[] order = lines.stream().skip(1).map(l -> l.split(",", -1))
+        .filter(f -> f[3].startsWith(month + "-") && f[2].equals("delivered")).findFirst().orElseThrow();
+    String orderId = order[0].replace("\"", "");
+    String customerId = order[1].replace("\"", "");
+    append(orders, l -> l.contains(orderId), l -> l.replace(orderId, prefix + orderId.substring(prefix.length()))
+        .replace(customerId, prefix + customerId.substring(prefix.length())));
+    append(input.resolve("olist_order_items_dataset.csv"), l -> l.startsWith(orderId) || l.startsWith("\"" + orderId),
+        l -> l.replace(orderId, prefix + orderId.substring(prefix.length())));
+    append(input.resolve("olist_customers_dataset.csv"), l -> l.contains(customerId), l -> {
+      String unique = l.split(",", -1)[1].replace("\"", "");
+      return l.replace(customerId, prefix + customerId.substring(prefix.length()))
+          .replace(unique, prefix + unique.substring(prefix.length()));
+    });
+  }
+
+  private static void append(Path file, java.util.function.Predicate<String> which,
+                             java.util.function.UnaryOperator<String> copy) throws IOException {
+    List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    List<String> copies = lines.stream().skip(1).filter(which).map(copy).toList();
+    assertTrue(!copies.isEmpty(), "nothing to copy in " + file);
+    lines.addAll(copies);
+    Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+
   @Test
   @Order(7)
+  void maintenanceCompactsTheMergedFactWithoutChangingARowAndTheNextLoadStillUsesItsPrints() throws IOException {
+    // new orders in two old months: each month gets a second file
+    Path input = Pipeline.copy(dir.resolve("moved"), dir.resolve("late-orders"));
+    addOrderCopy(input, "2017-03", "ee");
+    addOrderCopy(input, "2017-06", "ef");
+    Pipeline.run(config(input, incremental, "late-orders", Map.of()));
+    assertEquals("2017-03,2017-06", factDetails(incremental, "late-orders").get("partitions_touched"));
+
+    String factPath = incremental.resolve("marts/fct_order_items").toString();
+    Dataset<Row> rows = fact(incremental).localCheckpoint();
+    long version = Pipeline.version(incremental, "marts", "fct_order_items");
+    TableMaintenance.Files before = TableMaintenance.current(TestSpark.spark(), factPath);
+    new MaintainJob().run(TestSpark.spark(), config(input, incremental, "maintain", Map.of()));
+
+    Row upkeep = factUpkeep("maintain");
+    assertEquals(version + 1, upkeep.<Long>getAs("compaction_version"), upkeep.toString());
+    assertEquals(before.files(), upkeep.<Long>getAs("files_before"));
+    assertEquals(before.files() - 2, upkeep.<Long>getAs("files_after"), "two files less: " + upkeep);
+    assertEquals(0L, upkeep.<Long>getAs("files_vacuumed"), "the files it replaced are kept for 168 h");
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(rows, fact(incremental));
+    assertEquals(rows.count(), DeltaTables.read(TestSpark.spark(), factPath, version).count(),
+        "a reader of the version before still finds its files");
+    assertKeptPrintsExact(incremental);
+    assertEquals(version + 1, Pipeline.audit(incremental, "maintain").get("marts/fct_order_items")
+        .<Long>getAs("delta_version"), "the compaction is the fact's published version");
+
+    // the next load compares by the prints kept for the compaction's version, and has nothing to write
+    new MartsJob().run(TestSpark.spark(), config(input, incremental, "after-maintain", Map.of()));
+    assertEquals("lines:kept fact:kept", factDetails(incremental, "after-maintain").get("month_prints"));
+    assertEquals(version + 1, Pipeline.version(incremental, "marts", "fct_order_items"));
+
+    // a retention under Delta's 168 h is refused before any table is touched
+    OlistException refused = assertThrows(OlistException.class, () -> new MaintainJob().run(TestSpark.spark(),
+        config(input, incremental, "maintain-refused", Map.of(OlistConfig.VACUUM_RETENTION_HOURS, 0))));
+    assertTrue(refused.getMessage().contains("olist.maintenance.allow-short-retention"), refused.getMessage());
+    assertEquals(version + 1, Pipeline.version(incremental, "marts", "fct_order_items"));
+  }
+
+  @Test
+  @Order(8)
   void duplicateKeysInABatchNeverFailTheMerge() {
     Dataset<Row> current = fact(incremental).filter("order_year_month = '2018-03'").limit(2).localCheckpoint();
     Row first = current.first();
@@ -261,7 +342,7 @@ class IncrementalLoadTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void appendModeTakesLateRowsInsideTheLookback() throws IOException {
     Path wh = dir.resolve("wh-append");
     Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append");
