@@ -65,7 +65,8 @@ class OrchestratorIT {
     assertTrue(!Files.exists(lease), "the run's last job released the lease");
     assertTrue(r.out().matches("(?s).*\\[1/2\\] rls +succeeded +\\d+s +rows written: 63 +\\(\\d+ Spark jobs, "
         + "\\d+ Delta commits\\).*"), r.out());
-    assertTrue(r.out().matches("(?s).*\\[2/2\\] status +succeeded +\\d+s +rows written: 1 .*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\[2/2\\] status +succeeded +\\d+s +rows written: 2 .*"), r.out());
+    assertTrue(r.out().matches("(?s).*Pipeline succeeded in \\d+s \\(SLO: every SLO met\\)\\..*"), r.out());
     assertTrue(Files.isRegularFile(dir.resolve("logs/it-1/rls.log")) && Files.isRegularFile(
         dir.resolve("logs/it-1/status.log")), "one log per job, also when the jobs share a JVM");
     assertTrue(Files.readString(dir.resolve("logs/it-1/rls.log")).contains("Wrote marts/dim_rls_bridge"));

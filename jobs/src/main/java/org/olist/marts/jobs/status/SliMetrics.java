@@ -55,7 +55,7 @@ final class SliMetrics {
         "table"), sli.tableBytes());
     set(gauge("table_storage_growth_bytes", "Growth of table_storage_bytes since the previous run.", "table"),
         sli.tableBytesGrowth());
-    set(gauge("job_duration_seconds", "Duration of each job of the run.", "job"), sli.jobSeconds());
+    set(gauge("job_duration_seconds", "Duration of each job of the run.", "pipeline_job"), sli.jobSeconds());
     sli.factLoadSeconds().ifPresent(s ->
         gauge("fact_load_duration_seconds", "Duration of the run's fact load.").set(s));
     sli.lastBackfillSeconds().ifPresent(s ->

@@ -72,10 +72,12 @@ class LocalRunnerTest {
     assertEquals(2, r.lines().size(), String.join("\n", r.lines()));
     assertTrue(r.lines().get(0).matches("OLIST_JOB_RESULT job=rls status=succeeded rows=63 seconds=\\d+ "
         + "spark_jobs=[1-9]\\d* commits=[1-9]\\d*"), r.lines().get(0));
-    assertTrue(r.lines().get(1).startsWith("OLIST_JOB_RESULT job=status status=succeeded rows=1 "), r.lines().get(1));
+    assertTrue(r.lines().get(1).startsWith("OLIST_JOB_RESULT job=status status=succeeded rows=2 "),
+        "the status row and the run's SLI row: " + r.lines().get(1));
     assertTrue(log("rls").contains("Wrote marts/dim_rls_bridge"), log("rls"));
     assertFalse(log("status").contains("Wrote marts/dim_rls_bridge"), "each job's lines in its own log");
     assertTrue(log("status").contains("Wrote marts/meta_project_status"), log("status"));
+    assertTrue(log("status").contains("Wrote audit/sli"), log("status"));
     assertFalse(dir.resolve("wh/_lease.json").toFile().exists(), "the last job released the warehouse lease");
     assertFalse(TestSpark.spark().sparkContext().isStopped(), "a session it was given is left running");
   }
