@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Issue 19 end to end: the status job run on a built warehouse exports its SLIs as a textfile, which must pass
+# Issue 19 end to end: the rls, test and status jobs run on a built warehouse; the status job exports the run's
+# SLIs as a textfile, which must pass
 # `promtool check metrics`, and to a real Pushgateway started on 127.0.0.1 (stopped whatever happens), from which
 # the run's metrics are read back. Needs promtool (Debian: prometheus) and prometheus-pushgateway; installs them
 # with apt-get when missing and it can.
@@ -52,9 +53,9 @@ include file("$OLIST_ROOT/conf/local.conf")
 olist.metrics.textfile = "$textfile"
 olist.metrics.pushgateway = "127.0.0.1:$port"
 CONF
-step "the status job on $warehouse, exporting its SLIs"
-OLIST_LOG_DIR=$work/logs "$OLIST_ROOT/scripts/run-pipeline.sh" --jobs status --warehouse "$warehouse" \
-  --conf "$work/metrics.conf" --run-id "$run_id" || fail "the status job (logs in $work/logs)"
+step "the rls, test and status jobs on $warehouse, the status job exporting the run's SLIs"
+OLIST_LOG_DIR=$work/logs "$OLIST_ROOT/scripts/run-pipeline.sh" --jobs rls,test,status --warehouse "$warehouse" \
+  --conf "$work/metrics.conf" --run-id "$run_id" || fail "the run (logs in $work/logs)"
 grep -a -q "Cannot push\|Cannot write the metrics" "$work/logs/$run_id/status.log" \
   && { grep -a "Cannot" "$work/logs/$run_id/status.log" >&2; fail "an export failed"; }
 
@@ -65,8 +66,8 @@ promtool check metrics <"$textfile" || fail "promtool refused the textfile"
 step "reading the run back from the Pushgateway"
 curl -sf "http://127.0.0.1:$port/metrics" >"$work/pushed.txt" || fail "cannot read the Pushgateway's /metrics"
 for metric in olist_marts_pipeline_last_success_timestamp_seconds olist_marts_job_success_ratio \
-              olist_marts_data_accuracy_ratio olist_marts_table_storage_bytes olist_marts_job_duration_seconds \
-              olist_marts_slo_breached; do
+              olist_marts_data_accuracy_ratio olist_marts_table_storage_bytes olist_marts_layer_rows \
+              olist_marts_job_duration_seconds olist_marts_slo_breached; do
   grep -q "^$metric{.*run_id=\"$run_id\"" "$work/pushed.txt" || fail "$metric of run $run_id is not on the Pushgateway"
   grep -q "^$metric" "$textfile" || fail "$metric is not in the textfile"
 done

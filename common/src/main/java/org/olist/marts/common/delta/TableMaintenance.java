@@ -31,6 +31,8 @@ public final class TableMaintenance {
   public static final long SAFE_RETENTION_HOURS = 168;
   private static final String RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled";
   private static final String VACUUM_LOGGING_CONF = "spark.databricks.delta.vacuum.logging.enabled";
+  private static final String LISTING_PARALLELISM_CONF = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+  private static final String SHUFFLE_PARTITIONS_CONF = "spark.sql.shuffle.partitions";
   /** The compaction predicate that selects every partition. */
   public static final String ALL_PARTITIONS = "true";
   /** Commits read back from the log to find the partitions written since the last compaction. */
@@ -178,9 +180,13 @@ public final class TableMaintenance {
   public static void vacuum(SparkSession spark, String path, long retentionHours, boolean allowShortRetention) {
     checkRetention(retentionHours, allowShortRetention, path);
     // Delta's own check stays on for a safe retention; its VACUUM START/END log entries are left out (the maintain
-    // job audits each vacuum, and a commit in the log would read as a new version of the table)
-    SessionSettings.during(spark, Map.of(RETENTION_CHECK_CONF, Boolean.toString(retentionHours >= SAFE_RETENTION_HOURS),
-        VACUUM_LOGGING_CONF, "false"), () -> DeltaTable.forPath(spark, path).vacuum(retentionHours));
+    // job audits each vacuum, and a commit in the log would read as a new version of the table); the listing runs
+    // as many tasks as the session's shuffles (Spark's default of 10,000 tasks took 18 s per small table)
+    SessionSettings.during(spark, Map.of(
+        RETENTION_CHECK_CONF, Boolean.toString(retentionHours >= SAFE_RETENTION_HOURS),
+        VACUUM_LOGGING_CONF, "false",
+        LISTING_PARALLELISM_CONF, spark.conf().get(SHUFFLE_PARTITIONS_CONF)),
+        () -> DeltaTable.forPath(spark, path).vacuum(retentionHours));
   }
 
   /** Refuses a negative retention, and one below {@link #SAFE_RETENTION_HOURS} unless allowed. */

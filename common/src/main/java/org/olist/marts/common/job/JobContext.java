@@ -53,6 +53,8 @@ public final class JobContext {
   private final WarehouseLease lease;
   /** Identifies this attempt of the job in its audit rows ({@link PublishedVersions#ATTEMPT}). */
   private final String attempt = UUID.randomUUID().toString();
+  /** When the job started: every audit row says it ({@link JobRun#JOB_STARTED_AT}). */
+  private final Instant started = Instant.now();
   private PublishedVersions published;
   private final Map<String, Optional<Long>> pinned = new ConcurrentHashMap<>();
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
@@ -321,6 +323,7 @@ public final class JobContext {
   private Map<String, String> withAttempt(Map<String, String> details) {
     Map<String, String> out = new LinkedHashMap<>(details);
     out.put(PublishedVersions.ATTEMPT, attempt);
+    out.put(JobRun.JOB_STARTED_AT, started.toString());
     return out;
   }
 

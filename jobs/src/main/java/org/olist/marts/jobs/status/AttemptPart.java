@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
@@ -22,7 +23,8 @@ import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.PublishedVersions;
 
 /**
- * A job attempt's audit rows of one layer, summed: what the SLIs are computed from. {@code audit/job_runs} is read
+ * A job attempt's audit rows of one layer, summed: what the SLIs are computed from. It starts when the job started
+ * (each row's {@code job_started_at}; the first write, for rows from before it was recorded) and ends with its last row. {@code audit/job_runs} is read
  * in one aggregation (one row per run, job, attempt and layer), the rest is plain Java over the rows.
  */
 record AttemptPart(String runId, String job, String attempt, Optional<String> layer, Instant started, Instant ended,
@@ -34,12 +36,13 @@ record AttemptPart(String runId, String job, String attempt, Optional<String> la
   static List<AttemptPart> of(Dataset<Row> jobRuns) {
     Column attempt = coalesce(element_at(col("details"), lit(PublishedVersions.ATTEMPT)),
         concat_ws("/", col("run_id"), col("job")));
+    Column jobStarted = to_timestamp(element_at(col("details"), lit(JobRun.JOB_STARTED_AT)));
     Column fact = col("table_name").equalTo(FACT);
     Column backfill = fact.and(coalesce(element_at(col("details"), lit("mode")), lit("")).equalTo("backfill"));
     return jobRuns
         .groupBy(col("run_id"), col("job"), attempt.as("attempt"),
             substring_index(col("table_name"), "/", 1).as("layer"))
-        .agg(min("started_at").as("started"), max("ended_at").as("ended"),
+        .agg(min(coalesce(jobStarted, col("started_at"))).as("started"), max("ended_at").as("ended"),
             max(when(col("status").equalTo(JobRun.FAILED), 1).otherwise(0)).as("failed"),
             sum(coalesce(col("rows_in"), lit(0L))).as("rows_in"), sum(coalesce(col("rows_out"), lit(0L))).as("rows_out"),
             max(when(fact, col("duration_ms"))).as("fact_ms"), max(when(backfill, col("duration_ms"))).as("backfill_ms"))

@@ -49,8 +49,9 @@ class ServiceLevelsTest {
     // this run: staging writes two tables, marts merges; the rls job is killed before it records anything
     row("r3", "staging", "staging/stg_orders", 1, 1500, JobRun.SUCCEEDED, 200L, 190L, Map.of());
     row("r3", "staging", "quarantine/stg_orders", 1, 500, JobRun.SUCCEEDED, null, 10L, Map.of());
+    // the marts job started 10 s before its write (reading, planning)
     row("r3", "marts", "marts/fct_order_items", 0, 3000, JobRun.SUCCEEDED, null, 60L,
-        Map.of("mode", "merge_snapshot"));
+        Map.of("mode", "merge_snapshot", JobRun.JOB_STARTED_AT, NOW.minusSeconds(10).toString()));
   }
 
   private static Object[] values(JobRun run) {
@@ -86,7 +87,8 @@ class ServiceLevelsTest {
     assertEquals(42, sli.failingRows());
     assertEquals(Map.of("staging", 200L, "quarantine", 0L, "marts", 0L), sli.rowsIn());
     assertEquals(Map.of("staging", 190L, "quarantine", 10L, "marts", 60L), sli.rowsOut());
-    assertEquals(Map.of("staging", 1.5, "marts", 3.0, "rls", 0.0), sli.jobSeconds(), "first start to last end");
+    assertEquals(Map.of("staging", 1.5, "marts", 13.0, "rls", 0.0), sli.jobSeconds(),
+        "from the job's start (else its first row's) to its last row's end");
     assertEquals(Optional.of(3.0), sli.factLoadSeconds());
     assertEquals(Optional.of(7.0), sli.lastBackfillSeconds(), "the latest backfill, whichever run");
     assertEquals(Map.of("marts/fct_order_items", 200L, "staging/stg_orders", 500L), sli.tableBytesGrowth());
