@@ -336,11 +336,7 @@ public final class OlistConfig {
   }
 
   private long positive(String key) {
-    long value = config.getLong(key);
-    if (value <= 0) {
-      throw new OlistException("Invalid configuration key '" + key + "': " + value + " is not positive");
-    }
-    return value;
+    return atLeast(key, 1, "is not positive");
   }
 
   private double rate(String key) {
@@ -357,9 +353,13 @@ public final class OlistConfig {
   }
 
   private long nonNegative(String key) {
+    return atLeast(key, 0, "is negative");
+  }
+
+  private long atLeast(String key, long min, String otherwise) {
     long value = config.getLong(key);
-    if (value < 0) {
-      throw new OlistException("Invalid configuration key '" + key + "': " + value + " is negative");
+    if (value < min) {
+      throw new OlistException("Invalid configuration key '" + key + "': " + value + " " + otherwise);
     }
     return value;
   }

@@ -3,8 +3,10 @@ package org.olist.marts.common.delta;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,20 +56,38 @@ final class CommitLog {
   /** The table's newest commit: its version and operation metrics (empty when the commit recorded none). */
   static DeltaTables.Commit latest(String table, Configuration conf) {
     long version = latestVersion(table, conf);
-    Path file = new Path(new Path(table, LOG_DIR), String.format("%020d.json", version));
+    List<JsonNode> actions = actions(table, version, conf).orElseThrow(() -> new OlistException(
+        "Cannot read commit " + version + " of Delta table " + table + ": " + commitFile(table, version) + " vanished"));
+    for (JsonNode action : actions) {
+      JsonNode info = action.get("commitInfo");
+      if (info != null) {
+        Map<String, String> metrics = new LinkedHashMap<>();
+        JsonNode m = info.path("operationMetrics");
+        m.fieldNames().forEachRemaining(k -> metrics.put(k, m.get(k).asText()));
+        return new DeltaTables.Commit(version, metrics);
+      }
+    }
+    return new DeltaTables.Commit(version, Map.of());
+  }
+
+  private static Path commitFile(String table, long version) {
+    return new Path(new Path(table, LOG_DIR), String.format("%020d.json", version));
+  }
+
+  /** The actions of one commit, one per line of its file; empty when the file is gone (cleaned up). */
+  private static Optional<List<JsonNode>> actions(String table, long version, Configuration conf) {
     try {
-      String text = SideFiles.read(file.toString(), conf).orElseThrow(() -> new OlistException(
-          "Cannot read commit " + version + " of Delta table " + table + ": " + file + " vanished"));
-      for (String line : text.split("\n")) {
-        JsonNode info = line.isBlank() ? null : JSON.readTree(line).get("commitInfo");
-        if (info != null) {
-          Map<String, String> metrics = new LinkedHashMap<>();
-          JsonNode m = info.path("operationMetrics");
-          m.fieldNames().forEachRemaining(k -> metrics.put(k, m.get(k).asText()));
-          return new DeltaTables.Commit(version, metrics);
+      Optional<String> text = SideFiles.read(commitFile(table, version).toString(), conf);
+      if (text.isEmpty()) {
+        return Optional.empty();
+      }
+      List<JsonNode> out = new ArrayList<>();
+      for (String line : text.get().split("\n")) {
+        if (!line.isBlank()) {
+          out.add(JSON.readTree(line));
         }
       }
-      return new DeltaTables.Commit(version, Map.of());
+      return Optional.of(out);
     } catch (IOException e) {
       throw new OlistException("Cannot read commit " + version + " of Delta table " + table + ": " + e.getMessage(), e);
     }
@@ -99,34 +119,25 @@ final class CommitLog {
     long latest = latestVersion(table, conf);
     Set<Map<String, String>> out = new HashSet<>();
     for (long v = latest; v >= 0 && v > latest - maxCommits; v--) {
-      Path file = new Path(new Path(table, LOG_DIR), String.format("%020d.json", v));
-      try {
-        Optional<String> text = SideFiles.read(file.toString(), conf);
-        if (text.isEmpty()) {
-          return Optional.empty();
+      Optional<List<JsonNode>> actions = actions(table, v, conf);
+      if (actions.isEmpty()) {
+        return Optional.empty();
+      }
+      boolean compaction = false;
+      for (JsonNode action : actions.get()) {
+        if ("OPTIMIZE".equals(action.path("commitInfo").path("operation").asText(null))) {
+          compaction = true;
         }
-        boolean compaction = false;
-        for (String line : text.get().split("\n")) {
-          if (line.isBlank()) {
-            continue;
-          }
-          JsonNode action = JSON.readTree(line);
-          if ("OPTIMIZE".equals(action.path("commitInfo").path("operation").asText(null))) {
-            compaction = true;
-          }
-          JsonNode add = action.get("add");
-          if (add != null && add.path("dataChange").asBoolean(true)) {
-            Map<String, String> partition = new LinkedHashMap<>();
-            add.path("partitionValues").fields().forEachRemaining(e ->
-                partition.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
-            out.add(partition);
-          }
+        JsonNode add = action.get("add");
+        if (add != null && add.path("dataChange").asBoolean(true)) {
+          Map<String, String> partition = new LinkedHashMap<>();
+          add.path("partitionValues").fields().forEachRemaining(e ->
+              partition.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+          out.add(partition);
         }
-        if (compaction) {
-          return Optional.of(out);
-        }
-      } catch (IOException e) {
-        throw new OlistException("Cannot read commit " + v + " of Delta table " + table + ": " + e.getMessage(), e);
+      }
+      if (compaction) {
+        return Optional.of(out);
       }
     }
     return latest < maxCommits ? Optional.of(out) : Optional.empty();

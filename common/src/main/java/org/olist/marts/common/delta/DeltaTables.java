@@ -139,10 +139,8 @@ public final class DeltaTables {
    */
   public static List<String> differences(SparkSession spark, String path, StructType schema,
                                          List<String> partitionBy) {
-    DeltaTable table = DeltaTable.forPath(spark, path);
-    StructType current = table.toDF().schema();
-    Row detail = table.detail().first();
-    List<String> partitions = detail.getList(detail.fieldIndex("partitionColumns"));
+    StructType current = DeltaTable.forPath(spark, path).toDF().schema();
+    List<String> partitions = TableMaintenance.detail(spark, path).partitionColumns();
     List<String> out = new ArrayList<>();
     for (StructField f : current.fields()) {
       if (!List.of(schema.fieldNames()).contains(f.name())) {

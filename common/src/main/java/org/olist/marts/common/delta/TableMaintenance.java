@@ -43,6 +43,16 @@ public final class TableMaintenance {
 
   /** Files and bytes: those of the table's current version, or all data files on storage. */
   public record Files(long files, long bytes) {
+    /** These files after {@code compaction}: its removed files taken away, its added ones counted. */
+    public Files compactedBy(DeltaTables.Commit compaction) {
+      return new Files(files - compaction.metric("numRemovedFiles") + compaction.metric("numAddedFiles"),
+          bytes - compaction.metric("numRemovedBytes") + compaction.metric("numAddedBytes"));
+    }
+
+    /** These files on storage after {@code compaction}, which adds files and deletes none until VACUUM. */
+    public Files storedAfter(DeltaTables.Commit compaction) {
+      return new Files(files + compaction.metric("numAddedFiles"), bytes + compaction.metric("numAddedBytes"));
+    }
   }
 
   /**
@@ -68,7 +78,7 @@ public final class TableMaintenance {
       throws IOException {
     for (FileStatus child : fs.listStatus(dir)) {
       String name = child.getPath().getName();
-      if (!child.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+      if (!child.isDirectory() || hidden(name)) {
         continue;
       }
       if (fs.exists(new Path(child.getPath(), "_delta_log"))) {
@@ -121,11 +131,16 @@ public final class TableMaintenance {
   private static boolean isData(Path root, Path file) {
     String relative = file.toUri().getPath().substring(root.toUri().getPath().length());
     for (String part : relative.split("/")) {
-      if (part.startsWith("_") || part.startsWith(".")) {
+      if (hidden(part)) {
         return false;
       }
     }
     return true;
+  }
+
+  /** A name Delta and Spark readers skip: the log, side files, checksums. */
+  private static boolean hidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
   }
 
   /**

@@ -237,6 +237,13 @@ public final class JobContext {
     return write(path, "write", write);
   }
 
+  private void write(String path, String what, Runnable write) {
+    write(path, what, () -> {
+      write.run();
+      return path;
+    });
+  }
+
   private <T> T write(String path, String what, Supplier<T> write) {
     String name = name(path);
     String described = spark.sparkContext().getLocalProperty(JOB_DESCRIPTION);
@@ -274,18 +281,12 @@ public final class JobContext {
 
   /** Deletes the files of the table that no version within the retention references ({@code VACUUM}). */
   public void vacuum(String path, long retentionHours, boolean allowShortRetention) {
-    write(path, "vacuum", () -> {
-      TableMaintenance.vacuum(spark, path, retentionHours, allowShortRetention);
-      return path;
-    });
+    write(path, "vacuum", () -> TableMaintenance.vacuum(spark, path, retentionHours, allowShortRetention));
   }
 
   /** Writes a checkpoint of the table's current version. */
   public void checkpoint(String path) {
-    write(path, "checkpoint", () -> {
-      TableMaintenance.checkpoint(spark, path);
-      return path;
-    });
+    write(path, "checkpoint", () -> TableMaintenance.checkpoint(spark, path));
   }
 
   /** A table's name in logs and audit rows: its path under the warehouse ({@code marts/fct_order_items}). */

@@ -94,9 +94,9 @@ public final class MaintainJob extends OlistJob {
             "files_added", Long.toString(commit.metric("numAddedFiles"))));
       }
     });
-    Files after = compaction.isPresent() ? TableMaintenance.current(ctx.spark(), path) : before;
+    Files after = compaction.map(before::compactedBy).orElse(before);
 
-    Files storageBefore = compaction.isPresent() ? TableMaintenance.onStorage(conf, path) : storage;
+    Files storageBefore = compaction.map(storage::storedAfter).orElse(storage);
     ctx.vacuum(path, settings.vacuumRetentionHours(), settings.allowShortRetention());
     Files storageAfter = TableMaintenance.onStorage(conf, path);
 
