@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -28,7 +30,7 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
-import org.olist.marts.jobs.orderlines.Tables;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -86,7 +88,7 @@ class KillRecoveryIT {
     try (Stream<Path> all = Files.walk(table)) {
       return all.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_delta_log"))
           .collect(Collectors.toSet());
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return Set.of();
     }
   }
@@ -126,13 +128,13 @@ class KillRecoveryIT {
 
   /** The newest commit of every staging table. */
   private static Map<String, Long> stagingVersions(Path wh) {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     for (var t : ModelCatalog.get().tablesInLayer(Layer.STAGING)) {
       Path log = wh.resolve("staging").resolve(t.name()).resolve("_delta_log");
       try (Stream<Path> files = Files.list(log)) {
         out.put(t.name(), files.map(f -> f.getFileName().toString()).filter(f -> f.matches("\\d{20}\\.json"))
             .mapToLong(f -> Long.parseLong(f.substring(0, 20))).max().orElse(-1));
-      } catch (IOException | java.io.UncheckedIOException e) {
+      } catch (IOException | UncheckedIOException e) {
         out.put(t.name(), -1L);
       }
     }

@@ -3,6 +3,7 @@ package org.olist.marts.jobs.datagen;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -93,7 +94,7 @@ public final class DataGenJob extends OlistJob {
   }
 
   /** Lines of one index; serializable so that executors can run it. */
-  public interface LineSource extends java.io.Serializable {
+  public interface LineSource extends Serializable {
     List<String> lines(long index);
   }
 

@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.ExposureModel;
@@ -26,8 +27,6 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
-import org.olist.marts.jobs.quality.TestJob;
-import org.olist.marts.jobs.status.StatusJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +65,8 @@ public final class DocsJob extends OlistJob {
   @Override
   protected void execute(JobContext ctx) {
     Map<String, Row> latest = latestResults(ctx);
-    Row status = ctx.exists(StatusJob.TABLE) ? ctx.read(StatusJob.TABLE).first() : null;
-    List<Row> sli = ctx.exists(StatusJob.SLI_TABLE) ? ctx.read(StatusJob.SLI_TABLE)
+    Row status = ctx.exists(Tables.PROJECT_STATUS) ? ctx.read(Tables.PROJECT_STATUS).first() : null;
+    List<Row> sli = ctx.exists(Tables.SLI) ? ctx.read(Tables.SLI)
         .orderBy(col("computed_at").desc()).limit(SliCharts.RUNS).collectAsList() : List.of();
     List<Row> oldestFirst = new ArrayList<>(sli);
     Collections.reverse(oldestFirst);
@@ -85,10 +84,10 @@ public final class DocsJob extends OlistJob {
   /** The results of the most recent run of the test job, by test name. */
   private static Map<String, Row> latestResults(JobContext ctx) {
     Map<String, Row> out = new HashMap<>();
-    if (!ctx.exists(TestJob.RESULTS_TABLE)) {
+    if (!ctx.exists(Tables.TEST_RESULTS)) {
       return out;
     }
-    Dataset<Row> results = ctx.read(TestJob.RESULTS_TABLE);
+    Dataset<Row> results = ctx.read(Tables.TEST_RESULTS);
     Row last = results.orderBy(col("started_at").desc()).select("run_id").first();
     for (Row r : results.filter(col("run_id").equalTo(last.getString(0))).collectAsList()) {
       out.put(r.getAs("test_name"), r);

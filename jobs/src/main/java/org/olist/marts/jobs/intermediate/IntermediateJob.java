@@ -14,7 +14,7 @@ import org.olist.marts.common.job.TableResult;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
-import org.olist.marts.jobs.orderlines.Tables;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

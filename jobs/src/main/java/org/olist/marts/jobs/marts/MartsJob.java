@@ -16,7 +16,7 @@ import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.orderlines.MonthPrints;
-import org.olist.marts.jobs.orderlines.Tables;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
@@ -25,15 +25,10 @@ import org.olist.marts.jobs.orderlines.Tables;
  */
 public final class MartsJob extends OlistJob {
   public static final String NAME = "marts";
-  public static final String FCT_ORDER_ITEMS = "fct_order_items";
-  public static final String DIM_CUSTOMERS = "dim_customers";
-  public static final String DIM_PRODUCTS = "dim_products";
-  public static final String DIM_SELLERS = "dim_sellers";
-  public static final String DIM_DATE = "dim_date";
 
   /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
-  private static final Map<String, String> KEYS = Map.of(DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
-      DIM_PRODUCTS, Dimensions.PRODUCT_SK, DIM_SELLERS, Dimensions.SELLER_SK);
+  private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
+      Tables.DIM_PRODUCTS, Dimensions.PRODUCT_SK, Tables.DIM_SELLERS, Dimensions.SELLER_SK);
 
   public static void main(String[] args) {
     JobMain.main(new MartsJob(), args);
@@ -67,34 +62,35 @@ public final class MartsJob extends OlistJob {
         .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     Dataset<Row> persons = ctx.read(Tables.CUSTOMERS_DEDUPLICATED);
-    FactLoader loader = new FactLoader(ctx, ctx.table(FCT_ORDER_ITEMS));
+    FactLoader loader = new FactLoader(ctx, ctx.table(Tables.FCT_ORDER_ITEMS));
     if (append && ctx.config().backfillFrom().isEmpty()
-        && ctx.exists(FCT_ORDER_ITEMS)
-        && ctx.exists(DIM_CUSTOMERS)) {
+        && ctx.exists(Tables.FCT_ORDER_ITEMS)
+        && ctx.exists(Tables.DIM_CUSTOMERS)) {
       // an append batch: the rows inside the lookback, numbered and counted on from what is loaded
       lines = loader.appendWindow(lines);
-      Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(FCT_ORDER_ITEMS)))
+      Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(Tables.FCT_ORDER_ITEMS)))
           .localCheckpoint(true);
       lines = PurchaseHistory.continueSequence(lines, numbered);
-      persons = PurchaseHistory.continueCustomers(persons, ctx.read(DIM_CUSTOMERS), numbered);
+      persons = PurchaseHistory.continueCustomers(persons, ctx.read(Tables.DIM_CUSTOMERS), numbered);
     }
     // a replaced dimension is kept in memory while it is written, so that the fact's lookups read no table;
     // an upserted one is read back (the batch holds only part of it)
     Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
-    marts.put(DIM_CUSTOMERS, Dimensions.customers(persons, ctx.table(DIM_CUSTOMERS)));
-    marts.put(DIM_PRODUCTS, Dimensions.products(ctx.read(Tables.PRODUCTS_ENRICHED),
-        ctx.table(DIM_PRODUCTS)));
-    marts.put(DIM_SELLERS, Dimensions.sellers(ctx.read(Tables.STG_SELLERS), ctx.table(DIM_SELLERS)));
+    marts.put(Tables.DIM_CUSTOMERS, Dimensions.customers(persons, ctx.table(Tables.DIM_CUSTOMERS)));
+    marts.put(Tables.DIM_PRODUCTS, Dimensions.products(ctx.read(Tables.PRODUCTS_ENRICHED),
+        ctx.table(Tables.DIM_PRODUCTS)));
+    marts.put(Tables.DIM_SELLERS, Dimensions.sellers(ctx.read(Tables.STG_SELLERS), ctx.table(Tables.DIM_SELLERS)));
     marts.replaceAll((table, df) -> ctx.conform(ctx.table(table), df));
-    String dimDatePath = ctx.path(DIM_DATE);
+    String dimDatePath = ctx.path(Tables.DIM_DATE);
     boolean writeDimDate = ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), dimDatePath);
     if (writeDimDate) {
-      marts.put(DIM_DATE, ctx.conform(ctx.table(DIM_DATE),
+      marts.put(Tables.DIM_DATE, ctx.conform(ctx.table(Tables.DIM_DATE),
           DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
     // the fact's contract is checked before any mart is written (the loader checks it again on what it writes)
-    ContractCheck.enforce(ctx.table(FCT_ORDER_ITEMS), FactOrderItems.build(lines, marts.get(DIM_CUSTOMERS),
-        marts.get(DIM_PRODUCTS), marts.get(DIM_SELLERS), loadedAt).schema(), false);
+    ContractCheck.enforce(ctx.table(Tables.FCT_ORDER_ITEMS), FactOrderItems.build(lines,
+        marts.get(Tables.DIM_CUSTOMERS), marts.get(Tables.DIM_PRODUCTS), marts.get(Tables.DIM_SELLERS), loadedAt)
+        .schema(), false);
     Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
     try {
       marts.forEach((table, df) -> {
@@ -111,12 +107,12 @@ public final class MartsJob extends OlistJob {
         }
       });
       if (!writeDimDate) {
-        ctx.recordSkip("marts/" + DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
+        ctx.recordSkip("marts/" + Tables.DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
       loader.load(lines,
           MonthPrints.read(ctx.spark(), linesPath, linesVersion),
-          (l, few) -> FactOrderItems.build(l, lookups.get(DIM_CUSTOMERS), lookups.get(DIM_PRODUCTS),
-              lookups.get(DIM_SELLERS), loadedAt, few));
+          (l, few) -> FactOrderItems.build(l, lookups.get(Tables.DIM_CUSTOMERS), lookups.get(Tables.DIM_PRODUCTS),
+              lookups.get(Tables.DIM_SELLERS), loadedAt, few));
     } finally {
       marts.values().forEach(Dataset::unpersist);
     }

@@ -27,6 +27,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.jobs.warehouse.Tables;
+import org.olist.marts.jobs.warehouse.TestStatus;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
@@ -46,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TestJob extends OlistJob {
   public static final String NAME = "test";
-  public static final String RESULTS_TABLE = "test_results";
-  public static final String FAILURES_TABLE = "test_failure_rows";
   public static final String FAILURES_DIR = "test_failures";
   public static final int FAILURE_SAMPLE = 100;
 
@@ -80,7 +80,7 @@ public final class TestJob extends OlistJob {
     Function<String, Dataset<Row>> tables = name -> reads.computeIfAbsent(name, ctx::read);
     List<Result> results = Parallel.map(ctx.config().testParallelism(), ctx.catalog().dataTests(),
         test -> run(ctx, test, tables));
-    TableModel model = ctx.table(RESULTS_TABLE);
+    TableModel model = ctx.table(Tables.TEST_RESULTS);
     List<Row> rows = results.stream().map(r -> r.toRow(ctx.runId())).collect(Collectors.toList());
     ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()).coalesce(1), Map.of());
     writeRunResults(ctx, results);
@@ -119,7 +119,7 @@ public final class TestJob extends OlistJob {
       Column[] all = Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
       Dataset<Row> sample = failing.limit(FAILURE_SAMPLE).select(lit(ctx.runId()).alias("run_id"),
           lit(test.name()).alias("test_name"), to_json(struct(all)).alias("failing_row"));
-      ctx.overwrite(ctx.table(FAILURES_TABLE), path, sample, failures, Map.of("test", test.name()));
+      ctx.overwrite(ctx.table(Tables.TEST_FAILURE_ROWS), path, sample, failures, Map.of("test", test.name()));
     }
     String message = failures == 0 ? null : failures + " failing rows: " + test.description();
     long millis = Duration.between(start, Instant.now()).toMillis();

@@ -12,6 +12,7 @@ import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * The rls job (SPEC §5): validates the seeds and builds {@code dim_security_rls} and {@code dim_rls_bridge}.
@@ -20,8 +21,6 @@ import org.olist.marts.common.job.OlistJob;
  */
 public final class RlsJob extends OlistJob {
   public static final String NAME = "rls";
-  public static final String USERS_TABLE = "dim_security_rls";
-  public static final String BRIDGE_TABLE = "dim_rls_bridge";
 
   public static void main(String[] args) {
     JobMain.main(new RlsJob(), args);
@@ -44,13 +43,13 @@ public final class RlsJob extends OlistJob {
     }
     List<Row> userRows = v.users().stream().map(u -> RowFactory.create(u.email(), u.group(), u.level())).toList();
     List<Row> bridgeRows = v.bridge().stream().map(b -> RowFactory.create(b.group(), b.state())).toList();
-    Dataset<Row> usersDf = ctx.spark().createDataFrame(userRows, ctx.table(USERS_TABLE).schema());
-    Dataset<Row> bridgeDf = ctx.spark().createDataFrame(bridgeRows, ctx.table(BRIDGE_TABLE).schema());
+    Dataset<Row> usersDf = ctx.spark().createDataFrame(userRows, ctx.table(Tables.RLS_USERS).schema());
+    Dataset<Row> bridgeDf = ctx.spark().createDataFrame(bridgeRows, ctx.table(Tables.RLS_BRIDGE).schema());
     // both contracts are checked before either table is written
-    ContractCheck.enforce(ctx.table(USERS_TABLE), usersDf.schema(), false);
-    ContractCheck.enforce(ctx.table(BRIDGE_TABLE), bridgeDf.schema(), false);
-    ctx.publish(BRIDGE_TABLE, bridgeDf.coalesce(1), (long) groups.size() - 1, Map.of("seed", dir));
-    ctx.publish(USERS_TABLE, usersDf.coalesce(1), (long) users.size() - 1, Map.of("seed", dir));
+    ContractCheck.enforce(ctx.table(Tables.RLS_USERS), usersDf.schema(), false);
+    ContractCheck.enforce(ctx.table(Tables.RLS_BRIDGE), bridgeDf.schema(), false);
+    ctx.publish(Tables.RLS_BRIDGE, bridgeDf.coalesce(1), (long) groups.size() - 1, Map.of("seed", dir));
+    ctx.publish(Tables.RLS_USERS, usersDf.coalesce(1), (long) users.size() - 1, Map.of("seed", dir));
   }
 
   private static List<String> lines(JobContext ctx, String file) {

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.audit.JobRunAudit;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.catalog.Severity;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
@@ -29,11 +30,8 @@ import org.olist.marts.common.delta.TableMaintenance;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
-import org.olist.marts.jobs.marts.MartsJob;
 import org.olist.marts.jobs.orderlines.Columns;
-import org.olist.marts.jobs.quality.TestJob;
-import org.olist.marts.jobs.quality.TestStatus;
-import org.olist.marts.jobs.rls.RlsJob;
+import org.olist.marts.jobs.warehouse.TestStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,15 +44,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusJob extends OlistJob {
   public static final String NAME = "status";
-  public static final String TABLE = "meta_project_status";
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
-  public static final String SLI_TABLE = "sli";
   /** What the status job's SLO line starts with; the orchestrator repeats it in the run's summary line. */
   public static final String SLO_LINE = "SLO:";
   private static final Logger LOG = LoggerFactory.getLogger(StatusJob.class);
-  static final List<String> COUNTED = List.of(MartsJob.FCT_ORDER_ITEMS, MartsJob.DIM_CUSTOMERS,
-      MartsJob.DIM_PRODUCTS, MartsJob.DIM_SELLERS, MartsJob.DIM_DATE, RlsJob.USERS_TABLE, RlsJob.BRIDGE_TABLE);
+  static final List<String> COUNTED = List.of(Tables.FCT_ORDER_ITEMS, Tables.DIM_CUSTOMERS,
+      Tables.DIM_PRODUCTS, Tables.DIM_SELLERS, Tables.DIM_DATE, Tables.RLS_USERS, Tables.RLS_BRIDGE);
 
   public static void main(String[] args) {
     JobMain.main(new StatusJob(), args);
@@ -67,7 +63,7 @@ public final class StatusJob extends OlistJob {
 
   @Override
   protected void execute(JobContext ctx) {
-    TableModel model = ctx.table(TABLE);
+    TableModel model = ctx.table(Tables.PROJECT_STATUS);
     String runId = ctx.runId();
     Instant now = Instant.now();
     List<AttemptPart> history = DeltaTables.exists(ctx.spark(), ctx.path(JobRunAudit.TABLE))
@@ -77,17 +73,18 @@ public final class StatusJob extends OlistJob {
     failedJob.ifPresent(j -> failures.add("job " + j + " failed"));
     history.stream().filter(p -> p.runId().equals(runId) && p.failed()).map(p -> "job " + p.job() + " failed")
         .distinct().filter(f -> !failures.contains(f)).forEach(failures::add);
-    Optional<TestCounts> tests = ctx.exists(TestJob.RESULTS_TABLE)
-        ? Optional.of(TestCounts.of(ctx.read(TestJob.RESULTS_TABLE).filter(col("run_id").equalTo(runId))))
+    Optional<TestCounts> tests = ctx.exists(Tables.TEST_RESULTS)
+        ? Optional.of(TestCounts.of(ctx.read(Tables.TEST_RESULTS).filter(col("run_id").equalTo(runId))))
         : Optional.empty();
     tests.filter(t -> t.failed() > 0).ifPresent(t -> failures.add(t.failed() + " error-severity data tests failed"));
     boolean succeeded = failures.isEmpty();
-    Optional<Instant> previousSuccess = ctx.exists(TABLE)
-        ? Optional.ofNullable(ctx.read(TABLE).first().<Timestamp>getAs("pipeline_last_run_at")).map(Timestamp::toInstant)
+    Optional<Instant> previousSuccess = ctx.exists(Tables.PROJECT_STATUS)
+        ? Optional.ofNullable(ctx.read(Tables.PROJECT_STATUS).first().<Timestamp>getAs("pipeline_last_run_at"))
+            .map(Timestamp::toInstant)
         : Optional.empty();
     Optional<LocalDate> validThrough = Optional.empty();
-    if (ctx.exists(MartsJob.FCT_ORDER_ITEMS)) {
-      Row r = ctx.read(MartsJob.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
+    if (ctx.exists(Tables.FCT_ORDER_ITEMS)) {
+      Row r = ctx.read(Tables.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
       validThrough = r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
     }
     Optional<Instant> lastSuccess = succeeded ? Optional.of(now) : previousSuccess;
@@ -114,10 +111,10 @@ public final class StatusJob extends OlistJob {
         : sli.sloBreaches().stream().map(SloBreach::words).collect(Collectors.joining("; ")));
     Object[] row = model.columns().stream().map(c -> values.get(c.name())).toArray();
     Dataset<Row> status = ctx.spark().createDataFrame(List.of(RowFactory.create(row)), model.schema());
-    ctx.publish(TABLE, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED,
+    ctx.publish(Tables.PROJECT_STATUS, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED,
         "slo_breaches", Integer.toString(sli.sloBreaches().size())));
 
-    TableModel sliModel = ctx.table(SLI_TABLE);
+    TableModel sliModel = ctx.table(Tables.SLI);
     ctx.append(sliModel, ctx.spark().createDataFrame(List.of(sli.toRow(sliModel)), sliModel.schema()), Map.of());
     new SliMetrics(sli, ctx.config().slo()).export(ctx.config().metrics(), runId,
         message -> LOG.warn("{} (the run's data is not affected)", message));
@@ -141,10 +138,10 @@ public final class StatusJob extends OlistJob {
 
   /** The table sizes of the latest SLI row: what growth is measured against. */
   private static Map<String, Long> previousTableBytes(JobContext ctx) {
-    if (!ctx.exists(SLI_TABLE)) {
+    if (!ctx.exists(Tables.SLI)) {
       return Map.of();
     }
-    List<Row> latest = ctx.read(SLI_TABLE).orderBy(col("computed_at").desc()).select("table_bytes").limit(1)
+    List<Row> latest = ctx.read(Tables.SLI).orderBy(col("computed_at").desc()).select("table_bytes").limit(1)
         .collectAsList();
     return latest.isEmpty() ? Map.of() : latest.get(0).<String, Long>getJavaMap(0);
   }

@@ -18,7 +18,7 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
-import org.olist.marts.jobs.orderlines.Tables;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.OlistData;

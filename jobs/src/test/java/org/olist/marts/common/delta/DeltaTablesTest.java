@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -74,7 +75,7 @@ class DeltaTablesTest {
 
   /** Row counts of every version from {@code from} to the latest: none may be empty. */
   private static List<Long> rowsPerVersion(SparkSession spark, String path, long from) {
-    List<Long> out = new java.util.ArrayList<>();
+    List<Long> out = new ArrayList<>();
     for (long v = from; v <= DeltaTables.version(spark, path); v++) {
       out.add(DeltaTables.read(spark, path, v).count());
     }

@@ -13,10 +13,16 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -40,7 +46,7 @@ import org.olist.marts.jobs.maintenance.MaintainJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
-import org.olist.marts.jobs.orderlines.Tables;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.quality.DataTests;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Pipeline;
@@ -270,8 +276,8 @@ class IncrementalLoadTest {
     });
   }
 
-  private static void append(Path file, java.util.function.Predicate<String> which,
-                             java.util.function.UnaryOperator<String> copy) throws IOException {
+  private static void append(Path file, Predicate<String> which,
+                             UnaryOperator<String> copy) throws IOException {
     List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
     List<String> copies = lines.stream().skip(1).filter(which).map(copy).toList();
     assertTrue(!copies.isEmpty(), "nothing to copy in " + file);
@@ -333,7 +339,7 @@ class IncrementalLoadTest {
     Dataset<Row> batch = newer.unionByName(older).unionByName(current);
     JobContext ctx = new JobContext(TestSpark.spark(), config(last, incremental, "dupes", Map.of()), "marts");
     // the batch is already fact-shaped: the lookups are the identity
-    new FactLoader(ctx, ctx.table(MartsJob.FCT_ORDER_ITEMS)).load(batch, (lines, few) -> lines);
+    new FactLoader(ctx, ctx.table(Tables.FCT_ORDER_ITEMS)).load(batch, (lines, few) -> lines);
     Row after = fact(incremental).filter("order_item_sk = " + key).first();
     assertEquals("canceled", after.getAs("order_status"));
     assertEquals("hash-newer", after.getAs("row_hash"));
@@ -394,8 +400,8 @@ class IncrementalLoadTest {
     long version = Pipeline.version(wh, "marts", "fct_order_items");
     try {
       String json = Files.readString(log.resolve(String.format("%020d.json", version)));
-      Set<String> months = new java.util.TreeSet<>();
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"partitionValues\":\\{\"order_year_month\":\"([^\"]+)\"")
+      Set<String> months = new TreeSet<>();
+      Matcher m = Pattern.compile("\"partitionValues\":\\{\"order_year_month\":\"([^\"]+)\"")
           .matcher(json);
       while (m.find()) {
         months.add(m.group(1));
@@ -432,9 +438,9 @@ class IncrementalLoadTest {
   }
 
   /** Copies an input keeping only the given orders (with their items and customers). */
-  private static Path keepOrders(Path from, Path to, java.util.function.Predicate<String> keep) throws IOException {
+  private static Path keepOrders(Path from, Path to, Predicate<String> keep) throws IOException {
     Pipeline.copy(from, to);
-    Set<String> customers = new java.util.HashSet<>();
+    Set<String> customers = new HashSet<>();
     filter(to.resolve("olist_orders_dataset.csv"), f -> {
       boolean k = keep.test(f[0]);
       if (k) {
@@ -447,7 +453,7 @@ class IncrementalLoadTest {
     return to;
   }
 
-  private static void filter(Path file, java.util.function.Predicate<String[]> keep) throws IOException {
+  private static void filter(Path file, Predicate<String[]> keep) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<String> out = new ArrayList<>(List.of(lines.get(0)));
     for (String line : lines.subList(1, lines.size())) {

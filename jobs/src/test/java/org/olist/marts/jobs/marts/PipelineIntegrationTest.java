@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -151,7 +152,7 @@ class PipelineIntegrationTest {
     // moves
     new DriftedIntermediate().run(TestSpark.spark(), TestSpark.config(input.toString(), wh,
         Map.of(OlistConfig.RUN_ID, "t0-drift")));
-    Map<String, Long> before = new java.util.HashMap<>();
+    Map<String, Long> before = new HashMap<>();
     for (String m : List.of("fct_order_items", "dim_customers", "dim_products", "dim_sellers", "dim_date")) {
       before.put(m, Pipeline.version(wh, "marts", m));
     }

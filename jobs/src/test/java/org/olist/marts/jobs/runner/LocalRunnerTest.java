@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.rls.RlsJob;
@@ -103,7 +104,7 @@ class LocalRunnerTest {
     assertEquals(2, r.lines().size(), String.join("\n", r.lines()));
     assertTrue(r.lines().get(0).startsWith("OLIST_JOB_RESULT job=boom status=failed rows=0 "), r.lines().get(0));
     assertEquals("OLIST_FAILED_ATTEMPT job=boom recorded=true", r.lines().get(1));
-    Row status = Pipeline.table(dir.resolve("wh"), "marts", StatusJob.TABLE).first();
+    Row status = Pipeline.table(dir.resolve("wh"), "marts", Tables.PROJECT_STATUS).first();
     assertEquals("failed", status.getAs("last_attempt_status"));
     assertTrue(String.valueOf(status.<String>getAs("last_attempt_failure")).contains("boom"),
         String.valueOf(status.<String>getAs("last_attempt_failure")));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.olist.marts.common.audit.JobRun;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
@@ -31,7 +33,7 @@ class ServiceLevelsTest {
   private static void row(String run, String job, String table, long hoursAgo, long millis, String status,
                           Long in, Long out, Map<String, String> details) {
     Instant start = NOW.minus(Duration.ofHours(hoursAgo));
-    Map<String, String> d = new java.util.HashMap<>(details);
+    Map<String, String> d = new HashMap<>(details);
     d.put(PublishedVersions.ATTEMPT, run + "-" + job);
     HISTORY.add(new JobRun(run, job, table, start, start.plusMillis(millis), status, in, out, 1L, null, d));
   }
@@ -104,7 +106,7 @@ class ServiceLevelsTest {
         "data accuracy 90.0 % of error tests passed (SLO: at least 100.0 %)"),
         sli.sloBreaches().stream().map(SloBreach::words).toList());
 
-    TableModel model = ModelCatalog.get().table(StatusJob.SLI_TABLE);
+    TableModel model = ModelCatalog.get().table(Tables.SLI);
     Row row = TestSpark.spark().createDataFrame(List.of(sli.toRow(model)), model.schema()).first();
     assertEquals(3, row.getList(row.fieldIndex("slo_breaches")).size());
     assertEquals(200L, row.<String, Long>getJavaMap(row.fieldIndex("table_bytes_growth")).get("marts/fct_order_items"));

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.TimeZone;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §10: the mark means the same instant to a writer and a reader in different JVM time zones. */
 class HighWaterMarkTest {
-  private static <T> T inZone(String zone, java.util.function.Supplier<T> action) {
+  private static <T> T inZone(String zone, Supplier<T> action) {
     TimeZone before = TimeZone.getDefault();
     TimeZone.setDefault(TimeZone.getTimeZone(zone));
     try {

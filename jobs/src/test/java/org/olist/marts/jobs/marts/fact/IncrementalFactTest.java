@@ -3,6 +3,7 @@ package org.olist.marts.jobs.marts.fact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.olist.marts.jobs.testing.Frames.ts;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -140,7 +141,7 @@ class IncrementalFactTest {
 
   private static Row metrics(Dataset<Row> compared) {
     Column[] metrics = IncrementalFact.changeMetrics();
-    return compared.agg(metrics[0], java.util.Arrays.copyOfRange(metrics, 1, metrics.length)).first();
+    return compared.agg(metrics[0], Arrays.copyOfRange(metrics, 1, metrics.length)).first();
   }
 
   private static String counts(Dataset<Row> compared) {

@@ -1,4 +1,4 @@
-package org.olist.marts.jobs.quality;
+package org.olist.marts.jobs.warehouse;
 
 /** The outcome of one data test, as stored in {@code audit/test_results} and {@code run_results.json}. */
 public enum TestStatus {
