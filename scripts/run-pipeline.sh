@@ -206,7 +206,17 @@ else
     fi
   done
 fi
+# a Trino started by scripts/trino.sh on this warehouse learns the run's new tables and access sets (the access
+# rules themselves it reloads on its own)
+if [[ " ${selected[*]} " == *" rls "* && -d "$warehouse" ]]; then
+  trino_at=$(bash "$OLIST_ROOT/scripts/trino.sh" status 2>/dev/null | sed -n 's/.*, warehouse //p')
+  if [[ -n "$trino_at" && "$trino_at" == "$(cd "$warehouse" && pwd)" ]]; then
+    bash "$OLIST_ROOT/scripts/trino.sh" sync >"$log_dir/trino-sync.log" 2>&1 \
+      && echo "Trino: $(tail -n 1 "$log_dir/trino-sync.log")" \
+      || echo "WARNING: scripts/trino.sh sync failed (see $log_dir/trino-sync.log); the run's data is written" >&2
+  fi
+fi
 slo=$(slo_verdict)
-echo "Pipeline succeeded in $((SECONDS - pipeline_start))s${slo:+ (SLO: $slo)}. Delta tables are under $warehouse/{staging,intermediate,marts}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
+echo "Pipeline succeeded in $((SECONDS - pipeline_start))s${slo:+ (SLO: $slo)}. Delta tables are under $warehouse/{staging,intermediate,marts,secure}; quarantine under $warehouse/quarantine, audit under $warehouse/audit; logs in $log_dir"
 [[ " ${selected[*]} " == *" test "* ]] && echo "Data test results: $OLIST_ROOT/target/run_results.json"
 exit 0

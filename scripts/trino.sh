@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# A single-node Trino 476 on 127.0.0.1 that reads the marts through its Delta Lake connector (SPEC §5):
-# schema olist.marts holds the base tables (registered, never copied), schema olist.secure the row-level
-# secured views (conf/trino/secure-views.sql) that analysts query; conf/trino/access-control.json denies
-# analysts the base tables.
-#   scripts/trino.sh start --warehouse DIR [--port N]   start (or restart), register the marts, print the URL
+# A single-node Trino 476 on 127.0.0.1 that reads the warehouse through its Delta Lake connector (SPEC §5):
+# schema olist.marts holds the base marts (registered, never copied), the admin's alone; schema
+# olist.secure_<set> holds the rls job's secured copies of one access set (<warehouse>/secure/<set>/), in which
+# rows outside the set's states are physically absent. The access rules are the rls job's
+# (<warehouse>/secure/_trino_access_rules.json, reloaded every few seconds): each seed user reads only their set's
+# schema, anybody else nothing.
+#   scripts/trino.sh start --warehouse DIR [--port N]   start (or restart), register the tables, print the URL
+#   scripts/trino.sh sync                             register new tables and access sets, drop removed ones
+#                                                     (run-pipeline.sh calls it after a run on this warehouse)
 #   scripts/trino.sh sql [--user NAME] [--format FMT] "SQL"   run one statement as NAME (default: the admin)
 #   scripts/trino.sh status                           exit 0 when running
 #   scripts/trino.sh stop                             stop the server
 # Environment: TRINO_JAVA_HOME (a JDK >= 24; default the newest under /usr/lib/jvm), OLIST_TRINO_CACHE
 # (where the server is unpacked; default ~/.cache/olist-marts), OLIST_TRINO_STATE (config, metastore and logs;
-# default target/trino), OLIST_TRINO_ADMIN (the admin user; default admin), OLIST_TRINO_HEAP (default 1G).
+# default target/trino), OLIST_TRINO_ADMIN (the admin user; default admin, as olist.rls.trino-admin),
+# OLIST_TRINO_HEAP (default 1G).
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VERSION=476
@@ -107,8 +112,10 @@ PROPS
   echo "io.trino=WARN" > "$STATE/etc/log.properties"
   cat > "$STATE/etc/access-control.properties" <<PROPS
 access-control.name=file
-security.config-file=$ROOT/conf/trino/access-control.json
+security.config-file=$STATE/etc/access-rules.json
+security.refresh-period=5s
 PROPS
+  link_rules "$warehouse"
   cat > "$STATE/etc/catalog/$CATALOG.properties" <<PROPS
 connector.name=delta_lake
 hive.metastore=file
@@ -137,22 +144,102 @@ cli() {
     2> >(grep -v -E 'org.jline.utils.Log logr|Unable to create a system terminal|^$' >&2)
 }
 
-# Registers every Delta table under <warehouse>/marts (the pointer, not the data: later commits such as the
-# fact's incremental MERGE are read without re-registering) and (re)creates the secured views.
+RULES_FILE=secure/_trino_access_rules.json
+
+# Trino reads the rls job's rules where the job writes them (a link: a later rls run takes effect within the refresh
+# period, without a restart). Before the first rls run only the admin may read anything.
+link_rules() {
+  local warehouse=$1 rules=$STATE/etc/access-rules.json
+  if [[ -f "$warehouse/$RULES_FILE" ]]; then
+    ln -sfn "$warehouse/$RULES_FILE" "$rules"
+  else
+    echo "WARNING: $warehouse/$RULES_FILE does not exist yet (run the rls job, then scripts/trino.sh sync):" \
+      "until then only the admin ($ADMIN) can read anything" >&2
+    rm -f "$rules"
+    cat > "$rules" <<JSON
+{
+  "catalogs": [{ "user": "$(regex_quote "$ADMIN")", "catalog": ".*", "allow": "all" }, { "catalog": ".*", "allow": "none" }],
+  "tables": [{ "user": "$(regex_quote "$ADMIN")", "privileges": ["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP"] }],
+  "procedures": [{ "user": "$(regex_quote "$ADMIN")", "catalog": ".*", "schema": ".*", "procedure": ".*", "privileges": ["EXECUTE"] }],
+  "queries": [{ "user": "$(regex_quote "$ADMIN")", "allow": ["execute", "kill", "view"] }, { "allow": ["execute"] }]
+}
+JSON
+  fi
+}
+
+regex_quote() { printf '%s' "$1" | sed 's/[][\\.^$*+?(){}|]/\\\\&/g'; }
+
+# The Delta tables Trino should know, as "schema.table location" lines: the base marts and each access set's copies.
+tables_on_disk() {
+  local warehouse=$1 table set
+  for table in "$warehouse"/marts/*/; do
+    table=${table%/}
+    [[ -d "$table/_delta_log" ]] && echo "marts.$(basename "$table") $table"
+  done
+  for set in "$warehouse"/secure/*/; do
+    set=${set%/}
+    [[ "$(basename "$set")" == _* ]] && continue
+    for table in "$set"/*/; do
+      table=${table%/}
+      [[ -d "$table/_delta_log" ]] && echo "secure_$(basename "$set").$(basename "$table") $table"
+    done
+  done
+  return 0
+}
+
+# Says which of the tables a reader expects are not built yet; Trino starts without them.
+report_missing() {
+  local warehouse=$1 table
+  for table in meta_project_status dim_security_rls dim_rls_bridge; do
+    [[ -d "$warehouse/marts/$table/_delta_log" ]] || \
+      echo "WARNING: marts/$table is not built yet (run the $([[ $table == meta_project_status ]] && echo status || echo rls) job, then scripts/trino.sh sync)" >&2
+  done
+  if ! compgen -G "$warehouse/secure/*/fct_order_items/_delta_log" >/dev/null; then
+    echo "WARNING: no secured copies under $warehouse/secure (run the marts and rls jobs, then scripts/trino.sh sync): only the admin can read the marts" >&2
+  fi
+}
+
+# Registers the tables on disk that Trino does not know yet and unregisters those gone from disk (a removed access
+# set), so that Trino's schemas follow the warehouse. Registration stores a pointer: later commits (the fact's
+# MERGE, a copy's refresh) are read without registering again.
 register() {
-  local warehouse=$1 setup=$STATE/setup.sql table
+  local warehouse=$1 setup=$STATE/setup.sql known name location schema
+  known=$(cli --user "$ADMIN" --output-format CSV_UNQUOTED --execute "SELECT table_schema || '.' || table_name
+    FROM $CATALOG.information_schema.tables WHERE table_schema = 'marts' OR table_schema LIKE 'secure\_%' ESCAPE '\\'") || return 1
+  local on_disk
+  on_disk=$(tables_on_disk "$warehouse")
   {
     echo "CREATE SCHEMA IF NOT EXISTS $CATALOG.marts;"
-    echo "CREATE SCHEMA IF NOT EXISTS $CATALOG.secure;"
-    for table in "$warehouse"/marts/*/; do
-      table=${table%/}
-      [[ -d "$table/_delta_log" ]] || continue
-      echo "CALL $CATALOG.system.register_table(schema_name => 'marts', table_name => '$(basename "$table")', table_location => 'local://$table');"
+    while read -r name location; do
+      [[ -n "$name" ]] || continue
+      schema=${name%%.*}
+      grep -qxF "$name" <<<"$known" && continue
+      echo "CREATE SCHEMA IF NOT EXISTS $CATALOG.$schema;"
+      echo "CALL $CATALOG.system.register_table(schema_name => '$schema', table_name => '${name#*.}', table_location => 'local://$location');"
+    done <<<"$on_disk"
+    while read -r name; do
+      [[ -n "$name" ]] || continue
+      grep -q "^$name " <<<"$on_disk" && continue
+      echo "CALL $CATALOG.system.unregister_table(schema_name => '${name%%.*}', table_name => '${name#*.}');"
+    done <<<"$known"
+    for schema in $(cut -d. -f1 <<<"$known" | sort -u); do
+      [[ "$schema" == secure_* ]] || continue
+      grep -q "^$schema\." <<<"$on_disk" || echo "DROP SCHEMA IF EXISTS $CATALOG.$schema;"
     done
-    cat "$ROOT/conf/trino/secure-views.sql"
   } > "$setup"
   cli --user "$ADMIN" --file "$setup" > "$STATE/setup.log" 2>&1 || {
     cat "$STATE/setup.log" >&2; return 1; }
+}
+
+cmd_sync() {
+  check_java
+  running || die "Cannot sync: Trino is not running (scripts/trino.sh start --warehouse DIR)"
+  local warehouse
+  warehouse=$(cat "$STATE/warehouse")
+  link_rules "$warehouse"
+  report_missing "$warehouse"
+  register "$warehouse" || die "Cannot register the warehouse's tables in Trino (see $STATE/setup.log)"
+  echo "Trino knows $(tables_on_disk "$warehouse" | wc -l) tables of $warehouse"
 }
 
 cmd_start() {
@@ -178,6 +265,7 @@ cmd_start() {
   JAVA_HOME="$JAVA_HOME_TRINO" "$SERVER_HOME/bin/launcher" start --etc-dir "$STATE/etc" --data-dir "$STATE/data" \
     >"$STATE/launcher.out" 2>&1 || { cat "$STATE/launcher.out" >&2; die "Cannot start Trino (see $STATE/data/var/log)"; }
   wait_ready || { cmd_stop >/dev/null 2>&1; die "Cannot start Trino: the server did not become ready (log above)"; }
+  report_missing "$warehouse"
   register "$warehouse" || { cmd_stop >/dev/null 2>&1; die "Cannot register the marts in Trino (see $STATE/setup.log)"; }
   echo "$(url)"
 }
@@ -210,7 +298,8 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop; echo "Trino stopped" ;;
   sql) shift; cmd_sql "$@" ;;
+  sync) shift; cmd_sync ;;
   status) if running; then echo "running at $(url), warehouse $(cat "$STATE/warehouse")"; else echo "not running"; exit 3; fi ;;
-  -h|--help|"") sed -n '2,13p' "$0"; [[ -n "${1:-}" ]] ;;
-  *) die "unknown command '$1' (start|stop|sql|status)" ;;
+  -h|--help|"") sed -n '2,19p' "$0"; [[ -n "${1:-}" ]] ;;
+  *) die "unknown command '$1' (start|stop|sql|sync|status)" ;;
 esac

@@ -49,6 +49,7 @@ public final class OlistConfig {
   public static final String LEASE_HOLDER_PID = "olist.lease.holder-pid";
   public static final String LEASE_RELEASE = "olist.lease.release";
   public static final String RLS_SEEDS = "olist.rls.seeds";
+  public static final String TRINO_ADMIN = "olist.rls.trino-admin";
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
   public static final String TEST_PARALLELISM = "olist.test.parallelism";
   public static final String FAILED_JOB = "olist.status.failed-job";
@@ -90,6 +91,7 @@ public final class OlistConfig {
   private final WarehouseLease.Terms leaseTerms;
   private final boolean leaseRelease;
   private final String rlsSeeds;
+  private final String trinoAdmin;
   private final String runResultsFile;
   private final int testParallelism;
   private final String failedJob;
@@ -128,6 +130,10 @@ public final class OlistConfig {
           Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_HOLDER_PID));
       this.leaseRelease = config.getBoolean(LEASE_RELEASE);
       this.rlsSeeds = stripSlash(config.getString(RLS_SEEDS));
+      this.trinoAdmin = config.getString(TRINO_ADMIN);
+      if (trinoAdmin.isBlank()) {
+        throw new OlistException("Cannot read " + TRINO_ADMIN + ": it is empty (the Trino user that reads the base marts)");
+      }
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
       this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
@@ -280,6 +286,11 @@ public final class OlistConfig {
 
   public String rlsSeeds() {
     return rlsSeeds;
+  }
+
+  /** The Trino user that may read the base marts; every other user reads only their access set's copies. */
+  public String trinoAdmin() {
+    return trinoAdmin;
   }
 
   public String runResultsFile() {

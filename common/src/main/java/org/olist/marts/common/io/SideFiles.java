@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
@@ -41,6 +44,26 @@ public final class SideFiles {
     Path p = new Path(path);
     try (OutputStream out = fs(p, conf).create(p, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Replaces the file with {@code text} in one step where the file system can (a rename over it on a local disk or
+   * HDFS), so a reader polling it never sees it half written; on an object store the rename is a copy.
+   */
+  public static void replace(String path, String text, Configuration conf) throws IOException {
+    Path p = new Path(path);
+    Path temporary = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    write(temporary.toString(), text, conf);
+    FileSystem fs = fs(p, conf);
+    if ("file".equals(fs.getUri().getScheme())) {
+      Files.move(Paths.get(fs.makeQualified(temporary).toUri()), Paths.get(fs.makeQualified(p).toUri()),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return;
+    }
+    fs.delete(p, false);
+    if (!fs.rename(temporary, p)) {
+      throw new IOException("Cannot rename " + temporary + " to " + p);
     }
   }
 

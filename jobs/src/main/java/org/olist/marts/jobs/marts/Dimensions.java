@@ -7,14 +7,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.warehouse.MartColumns;
 
 /** The Type 1 dimensions (SPEC §3 marts): renaming, surrogate keys and the unknown member; no new logic. */
 public final class Dimensions {
-  public static final String CUSTOMER_SK = "customer_sk";
-  public static final String PRODUCT_SK = "product_sk";
-  public static final String SELLER_SK = "seller_sk";
+  public static final String CUSTOMER_SK = MartColumns.CUSTOMER_SK;
+  public static final String PRODUCT_SK = MartColumns.PRODUCT_SK;
+  public static final String SELLER_SK = MartColumns.SELLER_SK;
   public static final String CUSTOMER_STATE_CODE = "customer_state_code";
-  public static final String SELLER_STATE_CODE = "seller_state_code";
+  public static final String SELLER_STATE_CODE = MartColumns.SELLER_STATE_CODE;
   public static final String UNKNOWN_MEMBER_REASON = "Unknown Member";
 
   private Dimensions() {

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.warehouse.MartColumns;
 import org.olist.marts.jobs.orderlines.Columns;
 
 /**
@@ -20,7 +21,7 @@ public final class FactOrderItems {
   public static final String ORDER_DATE_SK = "order_date_sk";
   public static final String PRICE_BRL = "price_brl";
   public static final String FREIGHT_VALUE_BRL = "freight_value_brl";
-  public static final String LOADED_AT = "loaded_at";
+  public static final String LOADED_AT = MartColumns.LOADED_AT;
 
   private FactOrderItems() {
   }

@@ -7,13 +7,14 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
+import org.olist.marts.jobs.warehouse.MartColumns;
 
 /**
  * Deterministic BIGINT surrogate keys (SPEC §3): xxhash64 of the natural key, so a key is the same in every
  * run and after every full refresh. {@link #UNKNOWN} is the key of each dimension's unknown member.
  */
 public final class SurrogateKeys {
-  public static final long UNKNOWN = -1L;
+  public static final long UNKNOWN = MartColumns.UNKNOWN_KEY;
 
   private SurrogateKeys() {
   }

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.olist.marts.common.io.CsvLine;
@@ -80,9 +81,14 @@ public final class RlsSeeds {
         problems.add(where + ": expected user_email,access_group,access_level, got '" + line + "'");
         continue;
       }
-      User u = new User(f.get(0).toLowerCase(Locale.ROOT), f.get(1).toUpperCase(Locale.ROOT), f.get(2));
+      Optional<AccessLevel> level = AccessLevel.of(f.get(2));
+      User u = new User(f.get(0).toLowerCase(Locale.ROOT), f.get(1).toUpperCase(Locale.ROOT),
+          level.map(AccessLevel::word).orElse(f.get(2)));
       if (!EMAIL.matcher(u.email()).matches()) {
         problems.add(where + ": malformed email '" + f.get(0) + "'");
+      }
+      if (level.isEmpty()) {
+        problems.add(where + ": unknown access_level '" + f.get(2) + "' (one of " + AccessLevel.words() + ")");
       }
       if (!groups.contains(u.group())) {
         problems.add(where + ": access group " + u.group() + " has no states in " + GROUPS_FILE);

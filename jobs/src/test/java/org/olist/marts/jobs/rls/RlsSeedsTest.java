@@ -3,9 +3,12 @@ package org.olist.marts.jobs.rls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.jobs.testing.OlistData;
 
 class RlsSeedsTest {
   private static final List<String> STATES = ModelCatalog.get().stateCodes();
@@ -18,11 +21,12 @@ class RlsSeedsTest {
 
   @Test
   void normalisesAndBuilds() {
-    RlsSeeds.Validated v = validate(List.of("user_email,access_group,access_level", " Ana@Olist.com ,sul,manager",
+    RlsSeeds.Validated v = validate(List.of("user_email,access_group,access_level", " Ana@Olist.com ,sul,Regional_Manager ",
         "ana@olist.com,NATIONAL,director"), GROUPS);
     assertEquals(List.of(), v.problems());
     assertEquals("ana@olist.com", v.users().get(0).email());
     assertEquals("SUL", v.users().get(0).group());
+    assertEquals("regional_manager", v.users().get(0).level(), "a declared level, in the seed's word");
     assertEquals(2, v.users().size(), "a user may have several groups");
     assertEquals(4, v.bridge().size());
   }
@@ -34,6 +38,8 @@ class RlsSeedsTest {
             "carl@olist.com,SUL,x", "carl@olist.com,SUL,x"),
         List.of("access_group,state_code", "SUL,PR", "SUL,ZZ", "SUL,PR"));
     List<String> p = v.problems();
+    assertTrue(p.contains("rls_users.csv line 2: unknown access_level 'x' (one of executive, director, "
+        + "regional_manager, analyst)"), p.toString());
     assertTrue(p.contains("rls_access_groups.csv line 3: unknown state code 'ZZ' for group SUL"), p.toString());
     assertTrue(p.contains("rls_access_groups.csv line 4: duplicate row SUL,PR (first at line 2)"), p.toString());
     assertTrue(p.contains("rls_users.csv line 2: malformed email 'not-an-email'"), p.toString());
@@ -53,9 +59,9 @@ class RlsSeedsTest {
 
   @Test
   void theShippedSeedsAreValidAndCoverEveryState() throws Exception {
-    java.nio.file.Path seeds = org.olist.marts.jobs.testing.OlistData.sample().getParent().resolve("seeds");
-    RlsSeeds.Validated v = validate(java.nio.file.Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)),
-        java.nio.file.Files.readAllLines(seeds.resolve(RlsSeeds.GROUPS_FILE)));
+    Path seeds = OlistData.sample().getParent().resolve("seeds");
+    RlsSeeds.Validated v = validate(Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)),
+        Files.readAllLines(seeds.resolve(RlsSeeds.GROUPS_FILE)));
     assertEquals(List.of(), v.problems());
     assertEquals(27, v.bridge().stream().filter(b -> b.group().equals("NATIONAL")).count());
     assertEquals(54, v.bridge().size(), "the five regions partition the 27 states, plus NATIONAL");

@@ -1,0 +1,179 @@
+package org.olist.marts.jobs.rls;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.warehouse.MartColumns;
+
+/**
+ * What each access set may see of each mart (SPEC §5), as pure functions of the marts: the rows of the set's states
+ * and nothing computed from any other row. A copy holds only these rows, so no query on it (its result, its error,
+ * its plan, its metadata tables) can depend on a hidden one. Every function works on all sets at once: its rows
+ * carry their set in {@link #ACCESS_SET}, so a run costs a few Spark jobs however many sets there are.
+ * <ul>
+ *   <li>fact: the lines sold by a seller in the set's states; {@code order_sequence_number} numbers the person's
+ *       visible orders 1..n in the fact's order, {@code row_hash} hashes the copy's own columns, {@code loaded_at}
+ *       is when the copy wrote the row (the fact's numbers, hash and write times depend on hidden lines);</li>
+ *   <li>dim_customers: the persons of the visible lines, with order count, first/last order and repeat buyer
+ *       counted from those lines;</li>
+ *   <li>dim_sellers: the sellers of the states; dim_products: the products of the visible lines; dim_date: all.</li>
+ * </ul>
+ * Each dimension keeps its unknown member (a constant row). Lines whose seller is unknown have no state: no set
+ * sees them.
+ */
+public final class SecuredCopies {
+  /** The access set a row belongs to. */
+  public static final String ACCESS_SET = "_access_set";
+  static final String STATE = "_seller_state";
+  private static final String VISIBLE_NUMBER = "_visible_number";
+  private static final String WHOLE_TABLE = "";
+
+  private SecuredCopies() {
+  }
+
+  /** The fact with each line's seller state ({@link #STATE}, null for an unknown seller). */
+  public static Dataset<Row> stated(Dataset<Row> fact, Dataset<Row> sellers) {
+    Column[] columns = Stream.concat(Arrays.stream(fact.columns()), Stream.of(STATE)).map(c -> col(c))
+        .toArray(Column[]::new);
+    return fact.join(broadcast(sellers.select(col(MartColumns.SELLER_SK),
+        col(MartColumns.SELLER_STATE_CODE).alias(STATE))), Keys.of(MartColumns.SELLER_SK), "left")
+        .select(columns);
+  }
+
+  /**
+   * Each set's lines of {@link #stated} rows (a line once per set that sees its state), renumbered and re-hashed
+   * within the set, stamped {@code loadedAt}; the fact's columns and {@link #ACCESS_SET}.
+   */
+  public static Dataset<Row> lines(Dataset<Row> stated, Map<String, ? extends Collection<String>> statesBySet,
+                                   Timestamp loadedAt) {
+    String[] columns = Arrays.stream(stated.columns()).filter(c -> !c.equals(STATE)).toArray(String[]::new);
+    Dataset<Row> visible = stated.join(broadcast(setStates(stated.sparkSession(), statesBySet)), Keys.of(STATE))
+        .drop(STATE);
+    Column person = col(MartColumns.CUSTOMER_SK);
+    Dataset<Row> orders = visible.filter(person.notEqual(MartColumns.UNKNOWN_KEY)
+            .and(col(Columns.ORDER_SEQUENCE_NUMBER).isNotNull()))
+        .select(col(ACCESS_SET), col(Columns.ORDER_ID), person, col(Columns.ORDER_SEQUENCE_NUMBER))
+        .distinct()
+        .withColumn(VISIBLE_NUMBER, row_number().over(Window.partitionBy(col(ACCESS_SET), person)
+            .orderBy(col(Columns.ORDER_SEQUENCE_NUMBER), col(Columns.ORDER_ID))))
+        .select(col(ACCESS_SET), col(Columns.ORDER_ID), col(VISIBLE_NUMBER));
+    Dataset<Row> renumbered = visible.join(orders, Keys.of(ACCESS_SET, Columns.ORDER_ID), "left")
+        .withColumn(Columns.ORDER_SEQUENCE_NUMBER, col(VISIBLE_NUMBER).cast(DataTypes.IntegerType))
+        .drop(VISIBLE_NUMBER);
+    Column[] hashed = Arrays.stream(columns)
+        .filter(c -> !c.equals(Columns.ROW_HASH) && !c.equals(MartColumns.LOADED_AT))
+        .map(c -> coalesce(col(c).cast(DataTypes.StringType), lit("\u0000")))
+        .toArray(Column[]::new);
+    return renumbered
+        .withColumn(Columns.ROW_HASH, sha2(concat_ws("\u0001", hashed), 256))
+        .withColumn(MartColumns.LOADED_AT, lit(loadedAt))
+        .select(withSet(columns));
+  }
+
+  /** Each set's persons of its {@code lines}, their figures counted from those lines; and the unknown member. */
+  public static Dataset<Row> customers(Dataset<Row> dimCustomers, Dataset<Row> lines, Collection<String> sets) {
+    Dataset<Row> figures = lines.filter(col(MartColumns.CUSTOMER_SK).notEqual(MartColumns.UNKNOWN_KEY))
+        .groupBy(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK))
+        .agg(min(col(Columns.ORDER_DATE)).alias(Columns.FIRST_ORDER_DATE),
+            max(col(Columns.ORDER_DATE)).alias(Columns.LAST_ORDER_DATE),
+            countDistinct(col(Columns.ORDER_ID)).alias(Columns.ORDER_COUNT));
+    Dataset<Row> persons = dimCustomers.drop(Columns.FIRST_ORDER_DATE, Columns.LAST_ORDER_DATE, Columns.ORDER_COUNT,
+            Columns.IS_REPEAT_BUYER)
+        .join(figures, Keys.of(MartColumns.CUSTOMER_SK), "inner")
+        .withColumn(Columns.IS_REPEAT_BUYER, col(Columns.ORDER_COUNT).gt(1))
+        .select(withSet(dimCustomers.columns()));
+    return unknownMember(dimCustomers, MartColumns.CUSTOMER_SK, sets).unionByName(persons);
+  }
+
+  /** Each set's sellers of its states, and the unknown member. */
+  public static Dataset<Row> sellers(Dataset<Row> dimSellers, Map<String, ? extends Collection<String>> statesBySet) {
+    Dataset<Row> known = dimSellers.join(broadcast(setStates(dimSellers.sparkSession(), statesBySet)),
+        col(MartColumns.SELLER_STATE_CODE).equalTo(col(STATE))).select(withSet(dimSellers.columns()));
+    return unknownMember(dimSellers, MartColumns.SELLER_SK, statesBySet.keySet()).unionByName(known);
+  }
+
+  /** Each set's products of its {@code lines}, and the unknown member. */
+  public static Dataset<Row> products(Dataset<Row> dimProducts, Dataset<Row> lines, Collection<String> sets) {
+    Dataset<Row> sold = lines.select(col(ACCESS_SET), col(MartColumns.PRODUCT_SK)).distinct();
+    Dataset<Row> known = dimProducts.filter(col(MartColumns.PRODUCT_SK).notEqual(MartColumns.UNKNOWN_KEY))
+        .join(sold, Keys.of(MartColumns.PRODUCT_SK)).select(withSet(dimProducts.columns()));
+    return unknownMember(dimProducts, MartColumns.PRODUCT_SK, sets).unionByName(known);
+  }
+
+  /** Every row of a table that holds nothing about orders ({@code dim_date}), for each set. */
+  public static Dataset<Row> everyRow(Dataset<Row> table, Collection<String> sets) {
+    return table.crossJoin(broadcast(names(table.sparkSession(), sets))).select(withSet(table.columns()));
+  }
+
+  private static Dataset<Row> unknownMember(Dataset<Row> dimension, String key, Collection<String> sets) {
+    return everyRow(dimension.filter(col(key).equalTo(MartColumns.UNKNOWN_KEY)), sets);
+  }
+
+  private static Column[] withSet(String[] columns) {
+    return Stream.concat(Arrays.stream(columns), Stream.of(ACCESS_SET)).map(c -> col(c)).toArray(Column[]::new);
+  }
+
+  private static Dataset<Row> setStates(SparkSession spark, Map<String, ? extends Collection<String>> statesBySet) {
+    List<Row> rows = new ArrayList<>();
+    statesBySet.forEach((set, states) -> states.forEach(s -> rows.add(RowFactory.create(set, s))));
+    return spark.createDataFrame(rows, StructType.fromDDL(ACCESS_SET + " string, " + STATE + " string"));
+  }
+
+  private static Dataset<Row> names(SparkSession spark, Collection<String> sets) {
+    return spark.createDataFrame(sets.stream().map(s -> RowFactory.create(s)).toList(),
+        StructType.fromDDL(ACCESS_SET + " string"));
+  }
+
+  /**
+   * A print of each set's partitions of {@code table} ({@code partitionColumn}; the whole table when null): row count
+   * and the sum of the rows' hashes, {@code loaded_at} left out (a copy stamps its own writes). Two versions of a
+   * partition with the same print hold the same rows. Keyed by set, then partition.
+   */
+  public static Map<String, Map<String, Print>> prints(Dataset<Row> table, String partitionColumn) {
+    Column[] hashed = Arrays.stream(table.columns())
+        .filter(c -> !c.equals(MartColumns.LOADED_AT) && !c.equals(ACCESS_SET))
+        .sorted()
+        .map(c -> col(c)).toArray(Column[]::new);
+    Column partition = partitionColumn == null ? lit(WHOLE_TABLE) : col(partitionColumn);
+    List<Row> rows = table.groupBy(col(ACCESS_SET), partition.alias("partition"))
+        .agg(count(lit(1)), sum(xxhash64(hashed).cast("decimal(38,0)")))
+        .collectAsList();
+    Map<String, Map<String, Print>> out = new TreeMap<>();
+    rows.forEach(r -> out.computeIfAbsent(r.getString(0), s -> new TreeMap<>())
+        .put(r.getString(1), new Print(r.getLong(2), r.getDecimal(3).toPlainString())));
+    return out;
+  }
+
+  /** One partition's print. */
+  public record Print(long rows, String hash) {
+  }
+}

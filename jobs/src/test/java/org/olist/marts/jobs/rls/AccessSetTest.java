@@ -1,0 +1,80 @@
+package org.olist.marts.jobs.rls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.catalog.ModelCatalog;
+
+/** Access sets from the seeds, and the Trino rules that give each user exactly their set's schema. */
+class AccessSetTest {
+  private static final List<String> GROUPS = List.of("access_group,state_code", "SUL,PR", "SUL,RS", "SUL,SC",
+      "SUDESTE,SP", "SUDESTE,RJ", "NATIONAL,PR", "NATIONAL,RS", "NATIONAL,SC", "NATIONAL,SP", "NATIONAL,RJ",
+      "CENTRO_OESTE,DF");
+
+  private static List<AccessSet> sets(String... users) {
+    List<String> lines = new ArrayList<>(List.of("user_email,access_group,access_level"));
+    lines.addAll(List.of(users));
+    RlsSeeds.Validated v = RlsSeeds.validate(lines, GROUPS, ModelCatalog.get().stateCodes());
+    assertEquals(List.of(), v.problems());
+    return AccessSet.of(v);
+  }
+
+  @Test
+  void usersWithTheSameStatesShareOneSetNamedByTheFewestGroups() {
+    List<AccessSet> sets = sets("ceo@olist.com,NATIONAL,executive", "dir@olist.com,SUL,director",
+        "dir@olist.com,SUDESTE,director", "sul@olist.com,SUL,regional_manager", "co@olist.com,CENTRO_OESTE,analyst",
+        "both@olist.com,NATIONAL,analyst", "both@olist.com,SUL,analyst");
+    Map<String, AccessSet> byName = sets.stream().collect(Collectors.toMap(AccessSet::name, s -> s));
+    assertEquals(List.of("centro_oeste", "national", "sul"), List.copyOf(new TreeSet<>(byName.keySet())),
+        "SUL+SUDESTE grants NATIONAL's states here, so the director shares NATIONAL's set");
+    assertEquals(List.of("both@olist.com", "ceo@olist.com", "dir@olist.com"), List.copyOf(byName.get("national")
+        .users()));
+    assertEquals(List.of("PR", "RS", "SC"), List.copyOf(byName.get("sul").states()));
+    assertEquals("secure_centro_oeste", byName.get("centro_oeste").schema());
+  }
+
+  @Test
+  void aCombinationOfGroupsIsItsOwnSet() {
+    List<AccessSet> sets = sets("dir@olist.com,SUL,director", "dir@olist.com,CENTRO_OESTE,director");
+    assertEquals(1, sets.size());
+    assertEquals("centro_oeste_sul", sets.get(0).name());
+    assertEquals(List.of("DF", "PR", "RS", "SC"), List.copyOf(sets.get(0).states()));
+  }
+
+  @Test
+  void theRulesGiveEachUserTheirSchemaOnlyAndEveryoneElseNothing() throws Exception {
+    List<AccessSet> sets = sets("ceo@olist.com,NATIONAL,executive", "sul@olist.com,SUL,regional_manager");
+    JsonNode rules = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin"));
+    JsonNode tables = rules.get("tables");
+    assertEquals("secure_national", tables.get(1).get("schema").asText());
+    assertTrue(matches(tables.get(1).get("user").asText(), "CEO@olist.com"), "user names match in any case");
+    assertTrue(!matches(tables.get(1).get("user").asText(), "sul@olist.com"));
+    assertTrue(!matches(tables.get(1).get("user").asText(), "ceoXolist.com"), "the dot is no wildcard");
+    assertTrue(!matches(tables.get(1).get("user").asText(), "ceo@olist.com.evil"), "the whole name must match");
+    assertEquals("secure_sul", tables.get(2).get("schema").asText());
+    assertEquals(0, tables.get(tables.size() - 1).get("privileges").size(), "the last rule denies the rest");
+    JsonNode catalogs = rules.get("catalogs");
+    assertEquals("none", catalogs.get(catalogs.size() - 1).get("allow").asText(), "an unmapped user sees no catalog");
+    assertTrue(!matches(catalogs.get(1).get("user").asText(), "nobody@olist.com"));
+    assertEquals(List.of("execute"), List.of(rules.get("queries").get(1).get("allow").get(0).asText()),
+        "others' queries are the admin's to see");
+
+    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(sets, "ceo@olist.com"));
+    assertTrue(e.getMessage().contains("is also a seed user"), e.getMessage());
+  }
+
+  private static boolean matches(String regex, String user) {
+    return Pattern.compile(regex).matcher(user).matches();
+  }
+}

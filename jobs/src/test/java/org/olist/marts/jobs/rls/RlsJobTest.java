@@ -1,0 +1,223 @@
+package org.olist.marts.jobs.rls;
+
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.max;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.jobs.testing.OlistData;
+import org.olist.marts.jobs.testing.Pipeline;
+import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
+
+/**
+ * The rls job's secured copies on the sample (SPEC §5): each access set's copies hold exactly its states' lines;
+ * a copy is written only where its own rows changed (an order of an SP seller changes the sets that see SP, and no
+ * other set gets a commit); a seed change is one rls run (a removed user's set is gone, a new user in an existing
+ * set costs no write); an unknown access level fails the job before anything is written.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RlsJobTest {
+  private static final Path SHIPPED_SEEDS = OlistData.sample().getParent().resolve("seeds");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  static Path dir;
+  static Path wh;
+  static Path seeds;
+
+  static OlistConfig config(Path input, String runId) {
+    return TestSpark.config(input.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
+        OlistConfig.RLS_SEEDS, seeds.toString()));
+  }
+
+  @BeforeAll
+  static void buildTheMarts() throws IOException {
+    wh = dir.resolve("wh");
+    seeds = Pipeline.copy(SHIPPED_SEEDS, dir.resolve("seeds"));
+    Pipeline.run(config(OlistData.sample(), "marts-1"));
+  }
+
+  static Path copy(String set, String table) {
+    return wh.resolve("secure").resolve(set).resolve(table);
+  }
+
+  static Set<String> sets() throws IOException {
+    try (Stream<Path> s = Files.list(wh.resolve("secure"))) {
+      return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(
+          TreeSet::new));
+    }
+  }
+
+  static Map<String, Long> versions() throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    for (String set : sets()) {
+      for (String table : RlsJob.COPIED) {
+        out.put(set + "/" + table, Pipeline.version(wh, "secure/" + set, table));
+      }
+    }
+    return out;
+  }
+
+  static JsonNode rules() throws IOException {
+    return JSON.readTree(wh.resolve("secure").resolve(TrinoAccessRules.FILE).toFile());
+  }
+
+  /** The users each schema's rule names (the user regex, unquoted). */
+  static Map<String, String> schemaUsers() throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    for (JsonNode rule : rules().get("tables")) {
+      if (rule.has("schema")) {
+        out.put(rule.get("schema").asText(), rule.get("user").asText().replace("\\Q", "").replace("\\E", ""));
+      }
+    }
+    return out;
+  }
+
+  static Dataset<Row> baseLines(Set<String> states) {
+    Dataset<Row> sellers = Pipeline.table(wh, "marts", Tables.DIM_SELLERS);
+    return Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).join(sellers.select("seller_sk", "seller_state_code"),
+        "seller_sk").filter(sellers.col("seller_state_code").isin(states.toArray()));
+  }
+
+  @Test
+  @Order(1)
+  void eachSetsCopiesHoldExactlyItsStatesLines() throws IOException {
+    new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-1"));
+    assertEquals(Set.of("centro_oeste", "national", "nordeste", "norte", "sudeste", "sudeste_sul", "sul"), sets());
+    Map<String, Set<String>> states = new LinkedHashMap<>(Map.of("sul", Set.of("PR", "RS", "SC"),
+        "sudeste_sul", Set.of("ES", "MG", "RJ", "SP", "PR", "RS", "SC")));
+    for (Map.Entry<String, Set<String>> e : states.entrySet()) {
+      Dataset<Row> copied = Pipeline.table(wh, "secure/" + e.getKey(), Tables.FCT_ORDER_ITEMS);
+      Row base = baseLines(e.getValue()).selectExpr("count(*)", "sum(price_brl)", "count(DISTINCT order_id)")
+          .first();
+      Row got = copied.selectExpr("count(*)", "sum(price_brl)", "count(DISTINCT order_id)").first();
+      assertEquals(base, got, e.getKey() + ": lines, money and orders of its states");
+      assertTrue(base.getLong(0) > 0, e.getKey() + " sees some lines of the sample");
+      Dataset<Row> sellers = Pipeline.table(wh, "secure/" + e.getKey(), Tables.DIM_SELLERS);
+      assertEquals(0, sellers.filter("seller_sk <> -1").filter(sellers.col("seller_state_code")
+          .isin(e.getValue().toArray()).unary_$bang()).count(), e.getKey() + ": only its states' sellers");
+      Dataset<Row> persons = Pipeline.table(wh, "secure/" + e.getKey(), Tables.DIM_CUSTOMERS)
+          .filter("customer_sk <> -1");
+      long visiblePurchases = copied.filter("customer_sk <> -1").select("customer_sk", "order_id").distinct().count();
+      assertEquals(visiblePurchases, (long) persons.selectExpr("sum(order_count)").first().getLong(0),
+          e.getKey() + ": order counts of the orders it sees");
+      assertEquals(copied.filter("customer_sk <> -1").select("customer_sk").distinct().count(), persons.count());
+      Row numbers = copied.filter("customer_sk <> -1").groupBy("customer_sk")
+          .agg(max("order_sequence_number").alias("n"), countDistinct("order_id").alias("orders"))
+          .selectExpr("count_if(n <> orders)").first();
+      assertEquals(0L, numbers.getLong(0), e.getKey() + ": each person's visible orders numbered 1..n");
+    }
+    assertEquals("national", schemaUsers().entrySet().stream().filter(x -> x.getValue().contains("ceo@olist.com"))
+        .map(x -> x.getKey().substring(AccessSet.SCHEMA_PREFIX.length())).findFirst().orElseThrow());
+  }
+
+  @Test
+  @Order(2)
+  void anUnchangedRunWritesNoCopy() throws IOException {
+    Map<String, Long> before = versions();
+    new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-2"));
+    assertEquals(before, versions(), "no row changed, so no copy has a new version");
+  }
+
+  @Test
+  @Order(3)
+  void aChangedOrderRewritesItsMonthInTheSetsThatSeeItAndNothingElse() throws IOException {
+    Set<String> sp = Set.of("SP");
+    Row order = baseLines(sp).filter("order_status = 'delivered'").groupBy("order_id", "order_year_month")
+        .count().filter("count = 1").orderBy("order_id").first();
+    String orderId = order.getString(0);
+    Dataset<Row> allSellers = Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).filter("order_id = '" + orderId + "'");
+    assertEquals(1, allSellers.count(), "an order with one line, sold from SP");
+    Path input = Pipeline.copy(OlistData.sample(), dir.resolve("changed"));
+    Path orders = input.resolve("olist_orders_dataset.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(orders, StandardCharsets.UTF_8));
+    int changed = 0;
+    for (int i = 1; i < lines.size(); i++) {
+      if (lines.get(i).replace("\"", "").startsWith(orderId + ",")) {
+        lines.set(i, lines.get(i).replace(",delivered,", ",canceled,"));
+        changed++;
+      }
+    }
+    assertEquals(1, changed);
+    Files.write(orders, lines, StandardCharsets.UTF_8);
+    Pipeline.run(config(input, "marts-2"));
+
+    Map<String, Long> before = versions();
+    new RlsJob().run(TestSpark.spark(), config(input, "rls-3"));
+    Map<String, Long> after = versions();
+    Set<String> written = after.keySet().stream().filter(k -> !after.get(k).equals(before.get(k)))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(Set.of("national/fct_order_items", "sudeste/fct_order_items", "sudeste_sul/fct_order_items"),
+        written, "only the fact copies of the sets that see SP; the person figures did not change");
+    Row audit = Pipeline.audit(wh, "rls-3").get("secure/sudeste/fct_order_items");
+    Map<String, String> details = audit.getJavaMap(audit.fieldIndex("details"));
+    assertEquals("partitions", details.get("refresh"));
+    assertEquals(order.getString(1), details.get("partitions"), "only the order's month is replaced");
+    assertEquals("canceled", Pipeline.table(wh, "secure/sudeste", Tables.FCT_ORDER_ITEMS)
+        .filter("order_id = '" + orderId + "'").first().getAs("order_status"));
+  }
+
+  @Test
+  @Order(4)
+  void aSeedChangeIsOneRlsRun() throws IOException {
+    List<String> users = new ArrayList<>(Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)));
+    users.removeIf(l -> l.startsWith("norte.manager@"));
+    users.add("new.sul.manager@olist.com,SUL,regional_manager");
+    Files.write(seeds.resolve(RlsSeeds.USERS_FILE), users, StandardCharsets.UTF_8);
+    Map<String, Long> before = versions();
+    before.keySet().removeIf(k -> k.startsWith("norte/"));
+
+    new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-4"));
+    assertFalse(sets().contains("norte"), "the removed manager's set is gone");
+    assertEquals(before, versions(), "a new user in an existing set writes no copy");
+    Map<String, String> access = schemaUsers();
+    assertFalse(access.containsKey("secure_norte"));
+    assertFalse(access.values().stream().anyMatch(u -> u.contains("norte.manager")), "the removed user has no rule");
+    assertTrue(access.get("secure_sul").contains("new.sul.manager@olist.com"));
+  }
+
+  @Test
+  @Order(5)
+  void anUnknownAccessLevelFailsBeforeAnythingIsWritten() throws IOException {
+    List<String> users = new ArrayList<>(Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)));
+    users.add("intern@olist.com,SUL,superuser");
+    Files.write(seeds.resolve(RlsSeeds.USERS_FILE), users, StandardCharsets.UTF_8);
+    String rulesBefore = Files.readString(wh.resolve("secure").resolve(TrinoAccessRules.FILE));
+    long usersVersion = Pipeline.version(wh, "marts", Tables.RLS_USERS);
+    OlistException e = assertThrows(OlistException.class,
+        () -> new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-5")));
+    assertTrue(e.getMessage().contains("unknown access_level 'superuser' (one of executive, director, "
+        + "regional_manager, analyst)"), e.getMessage());
+    assertEquals(usersVersion, Pipeline.version(wh, "marts", Tables.RLS_USERS));
+    assertEquals(rulesBefore, Files.readString(wh.resolve("secure").resolve(TrinoAccessRules.FILE)));
+    assertNotEquals(0, rulesBefore.length());
+  }
+}

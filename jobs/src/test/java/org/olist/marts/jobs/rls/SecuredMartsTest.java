@@ -1,0 +1,23 @@
+package org.olist.marts.jobs.rls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.olist.marts.common.catalog.Layer;
+import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.common.catalog.TableModel;
+
+/** Every mart is either copied per access set or the admin's alone: a new mart cannot reach users by accident. */
+class SecuredMartsTest {
+  @Test
+  void everyMartIsCopiedOrAdminOnly() {
+    List<String> decided = new ArrayList<>(RlsJob.COPIED);
+    decided.addAll(RlsJob.ADMIN_ONLY);
+    assertEquals(new TreeSet<>(ModelCatalog.get().tablesInLayer(Layer.MARTS).stream().map(TableModel::name).toList()),
+        new TreeSet<>(decided), "marts the rls job neither copies nor keeps for the admin (RlsJob.COPIED/ADMIN_ONLY)");
+    assertEquals(decided.size(), new TreeSet<>(decided).size(), "a mart in both lists");
+  }
+}
