@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -133,11 +134,12 @@ public final class RlsJob extends OlistJob {
       copies.put(Tables.DIM_PRODUCTS, SecuredCopies.products(ctx.read(Tables.DIM_PRODUCTS), lines,
           statesBySet.keySet()));
       copies.put(Tables.DIM_DATE, SecuredCopies.everyRow(ctx.read(Tables.DIM_DATE), statesBySet.keySet()));
+      List<CopyRefresh> refreshed = new ArrayList<>();
       for (Map.Entry<String, Dataset<Row>> copy : copies.entrySet()) {
         phases.start("secured copies of " + copy.getKey());
         Dataset<Row> rows = copy.getValue() == lines ? lines : copy.getValue().persist(StorageLevel.MEMORY_AND_DISK());
         try {
-          refresh(ctx, sets, copy.getKey(), rows);
+          refreshed.addAll(refresh(ctx, sets, copy.getKey(), rows));
         } finally {
           if (rows != lines) {
             rows.unpersist();
@@ -145,6 +147,8 @@ public final class RlsJob extends OlistJob {
         }
       }
       phases.stop();
+      LOG.info("Secured copies of {} access sets: {}", sets.size(), refreshed.stream()
+          .collect(Collectors.groupingBy(r -> r.mode().name().toLowerCase(), TreeMap::new, Collectors.counting())));
     } finally {
       lines.unpersist();
     }
