@@ -4,25 +4,8 @@
 # (its audit/log line) and the partitions whose files the MERGE rewrote.
 #   scripts/benchmark-incremental.sh [--scale 10] [--day 2018-08-28] [--work DIR]
 set -uo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-scale=10 day=2018-08-28 work="$root/target/benchmark-incremental"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --scale) scale=$2; shift 2 ;;
-    --day) day=$2; shift 2 ;;
-    --work) work=$2; shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    *) echo "ERROR: unknown option '$1'" >&2; exit 2 ;;
-  esac
-done
-next=$(date -u -d "$day + 1 day" +%F)
-mkdir -p "$work"
-for d in "$day" "$next"; do
-  if [[ ! -f "$work/sf$scale-$d/olist_orders_dataset.csv" ]]; then
-    echo "Generating SF $scale as of $d"
-    "$root/scripts/generate-data.sh" --scale "$scale" --seed 42 --as-of "$d" --out "$work/sf$scale-$d" >/dev/null || exit 1
-  fi
-done
+SNAPSHOTS_USAGE_LINES=5
+source "$(dirname "${BASH_SOURCE[0]}")/lib/snapshots.sh"
 wh="$work/warehouse-sf$scale"
 rm -rf "$wh"
 export OLIST_LOG_DIR="$work/logs"
