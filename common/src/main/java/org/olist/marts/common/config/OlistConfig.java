@@ -132,7 +132,8 @@ public final class OlistConfig {
       this.rlsSeeds = stripSlash(config.getString(RLS_SEEDS));
       this.trinoAdmin = config.getString(TRINO_ADMIN);
       if (trinoAdmin.isBlank()) {
-        throw new OlistException("Cannot read " + TRINO_ADMIN + ": it is empty (the Trino user that reads the base marts)");
+        throw new OlistException("Cannot read " + TRINO_ADMIN
+            + ": it is empty (the Trino user that reads the base marts)");
       }
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
       this.testParallelism = config.getInt(TEST_PARALLELISM);

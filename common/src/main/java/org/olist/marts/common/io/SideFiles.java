@@ -29,6 +29,14 @@ public final class SideFiles {
     return fs instanceof ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
   }
 
+  /**
+   * The side file kept beside version {@code version} of the table at {@code tablePath}, in its folder {@code dir}
+   * (a name starting with {@code _}, which Delta and its readers ignore): {@code <table>/<dir>/<version>.json}.
+   */
+  public static String versioned(String tablePath, String dir, long version) {
+    return new Path(new Path(tablePath, dir), String.format("%020d.json", version)).toString();
+  }
+
   /** The file's text; empty when there is no such file. */
   public static Optional<String> read(String path, Configuration conf) throws IOException {
     Path p = new Path(path);

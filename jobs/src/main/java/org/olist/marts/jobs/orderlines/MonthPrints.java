@@ -23,7 +23,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -205,7 +204,7 @@ public final class MonthPrints {
   }
 
   private static String file(String tablePath, long version) {
-    return new Path(new Path(tablePath, DIR), String.format("%020d.json", version)).toString();
+    return SideFiles.versioned(tablePath, DIR, version);
   }
 
   /**

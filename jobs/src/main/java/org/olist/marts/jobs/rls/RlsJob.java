@@ -11,9 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -33,6 +35,7 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Phases;
+import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.rls.CopyRefresh.Mode;
 import org.olist.marts.jobs.rls.SecuredCopies.Print;
 import org.olist.marts.jobs.warehouse.Tables;
@@ -123,8 +126,9 @@ public final class RlsJob extends OlistJob {
     Map<String, Set<String>> statesBySet = new LinkedHashMap<>();
     sets.forEach(s -> statesBySet.put(s.name(), s.states()));
     Dataset<Row> sellers = ctx.read(Tables.DIM_SELLERS);
-    Dataset<Row> lines = SecuredCopies.lines(SecuredCopies.stated(ctx.read(Tables.FCT_ORDER_ITEMS), sellers),
-        statesBySet, loadedAt).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> fact = ctx.read(Tables.FCT_ORDER_ITEMS);
+    Dataset<Row> lines = SecuredCopies.lines(SecuredCopies.stated(fact, sellers), statesBySet)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Dataset<Row>> copies = new LinkedHashMap<>();
       copies.put(Tables.FCT_ORDER_ITEMS, lines);
@@ -139,7 +143,9 @@ public final class RlsJob extends OlistJob {
         phases.start("secured copies of " + copy.getKey());
         Dataset<Row> rows = copy.getValue() == lines ? lines : copy.getValue().persist(StorageLevel.MEMORY_AND_DISK());
         try {
-          refreshed.addAll(refresh(ctx, sets, copy.getKey(), rows));
+          UnaryOperator<Dataset<Row>> asStored = copy.getValue() == lines
+              ? setRows -> SecuredCopies.stamped(setRows, fact.columns(), loadedAt) : UnaryOperator.identity();
+          refreshed.addAll(refresh(ctx, sets, copy.getKey(), rows, asStored));
         } finally {
           if (rows != lines) {
             rows.unpersist();
@@ -155,24 +161,35 @@ public final class RlsJob extends OlistJob {
   }
 
   /**
-   * Writes each set's rows of {@code table} (tagged {@link SecuredCopies#ACCESS_SET}) as its copy: whole when the
-   * copy is new, differs from the catalog or is unpartitioned and changed; only the changed partitions of a
-   * partitioned one; not at all when none of the set's rows changed.
+   * Writes each set's rows of {@code table} (tagged {@link SecuredCopies#ACCESS_SET}; {@code asStored} turns them into
+   * the copy's layout) as its copy: whole when the copy is new, differs from the catalog or is unpartitioned and
+   * changed; only the changed partitions of a partitioned one; not at all when none of the set's rows changed. Each
+   * write keeps the copy's prints beside its version ({@link CopyPrints}).
    */
-  static List<CopyRefresh> refresh(JobContext ctx, List<AccessSet> sets, String table, Dataset<Row> rows) {
+  static List<CopyRefresh> refresh(JobContext ctx, List<AccessSet> sets, String table, Dataset<Row> rows,
+                                   UnaryOperator<Dataset<Row>> asStored) {
     TableModel model = ctx.table(table);
     String partition = model.partitionBy().isEmpty() ? null : model.partitionBy().get(0);
     Instant start = Instant.now();
     Map<String, Map<String, Print>> now = SecuredCopies.prints(rows, partition);
-    Dataset<Row> existing = null;
+    Map<String, Map<String, Print>> before = new TreeMap<>();
+    Dataset<Row> unprinted = null;
     for (AccessSet set : sets) {
       String path = copyPath(ctx, set, table);
       if (DeltaTables.exists(ctx.spark(), path)) {
-        Dataset<Row> copy = DeltaTables.read(ctx.spark(), path).withColumn(SecuredCopies.ACCESS_SET, lit(set.name()));
-        existing = existing == null ? copy : existing.unionByName(copy, true);
+        Optional<Map<String, Print>> kept = CopyPrints.read(ctx.spark(), path, DeltaTables.version(ctx.spark(), path));
+        if (kept.isPresent()) {
+          before.put(set.name(), kept.get());
+        } else {
+          Dataset<Row> copy = DeltaTables.read(ctx.spark(), path).withColumn(SecuredCopies.ACCESS_SET, lit(set.name()));
+          unprinted = unprinted == null ? copy : unprinted.unionByName(copy, true);
+          before.put(set.name(), Map.of());
+        }
       }
     }
-    Map<String, Map<String, Print>> before = existing == null ? Map.of() : SecuredCopies.prints(existing, partition);
+    if (unprinted != null) {
+      before.putAll(SecuredCopies.prints(unprinted, partition));
+    }
     List<CopyRefresh> out = new ArrayList<>();
     for (AccessSet set : sets) {
       String path = copyPath(ctx, set, table);
@@ -182,7 +199,7 @@ public final class RlsJob extends OlistJob {
       changed.addAll(setBefore.keySet());
       changed.removeIf(p -> Objects.equals(setNow.get(p), setBefore.get(p)));
       Mode mode;
-      if (!before.containsKey(set.name()) && !DeltaTables.exists(ctx.spark(), path)) {
+      if (!before.containsKey(set.name())) {
         mode = Mode.CREATED;
       } else if (changed.isEmpty()) {
         mode = Mode.UNCHANGED;
@@ -193,17 +210,23 @@ public final class RlsJob extends OlistJob {
         mode = Mode.PARTITIONS;
       }
       CopyRefresh refresh = new CopyRefresh(set, table, mode, List.copyOf(changed));
-      Dataset<Row> setRows = rows.filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
-          .drop(SecuredCopies.ACCESS_SET);
-      switch (mode) {
-        case UNCHANGED -> ctx.recordSkip(ctx.name(path), "no row of access set " + set.name() + " changed");
+      Dataset<Row> setRows = asStored.apply(rows.filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
+          .drop(SecuredCopies.ACCESS_SET));
+      TableResult written = switch (mode) {
+        case UNCHANGED -> {
+          ctx.recordSkip(ctx.name(path), "no row of access set " + set.name() + " changed");
+          yield null;
+        }
         case PARTITIONS -> {
           String where = partition + " IN (" + changed.stream().map(p -> "'" + p + "'")
               .collect(Collectors.joining(", ")) + ")";
-          ctx.overwrite(start, model, path, setRows.filter(col(partition).isin(changed.toArray())), null,
+          yield ctx.overwrite(start, model, path, setRows.filter(col(partition).isin(changed.toArray())), null,
               refresh.details(), Map.of(DeltaTables.REPLACE_WHERE, where));
         }
         default -> ctx.overwrite(start, model, path, setRows, null, refresh.details(), Map.of());
+      };
+      if (written != null) {
+        CopyPrints.write(ctx.spark(), path, written.deltaVersion(), setNow);
       }
       out.add(refresh);
       start = Instant.now();

@@ -70,12 +70,14 @@ public final class SecuredCopies {
   }
 
   /**
-   * Each set's lines of {@link #stated} rows (a line once per set that sees its state), renumbered and re-hashed
-   * within the set, stamped {@code loadedAt}; the fact's columns and {@link #ACCESS_SET}.
+   * Each set's lines of {@link #stated} rows (a line once per set that sees its state), renumbered within the set;
+   * the fact's columns but {@code row_hash} and {@code loaded_at} ({@link #stamped} adds them when the rows are
+   * written), and {@link #ACCESS_SET}.
    */
-  public static Dataset<Row> lines(Dataset<Row> stated, Map<String, ? extends Collection<String>> statesBySet,
-                                   Timestamp loadedAt) {
-    String[] columns = Arrays.stream(stated.columns()).filter(c -> !c.equals(STATE)).toArray(String[]::new);
+  public static Dataset<Row> lines(Dataset<Row> stated, Map<String, ? extends Collection<String>> statesBySet) {
+    String[] columns = Arrays.stream(stated.columns())
+        .filter(c -> !c.equals(STATE) && !c.equals(Columns.ROW_HASH) && !c.equals(MartColumns.LOADED_AT))
+        .toArray(String[]::new);
     Dataset<Row> visible = stated.join(broadcast(setStates(stated.sparkSession(), statesBySet)), Keys.of(STATE))
         .drop(STATE);
     Column person = col(MartColumns.CUSTOMER_SK);
@@ -86,17 +88,24 @@ public final class SecuredCopies {
         .withColumn(VISIBLE_NUMBER, row_number().over(Window.partitionBy(col(ACCESS_SET), person)
             .orderBy(col(Columns.ORDER_SEQUENCE_NUMBER), col(Columns.ORDER_ID))))
         .select(col(ACCESS_SET), col(Columns.ORDER_ID), col(VISIBLE_NUMBER));
-    Dataset<Row> renumbered = visible.join(orders, Keys.of(ACCESS_SET, Columns.ORDER_ID), "left")
+    return visible.join(orders, Keys.of(ACCESS_SET, Columns.ORDER_ID), "left")
         .withColumn(Columns.ORDER_SEQUENCE_NUMBER, col(VISIBLE_NUMBER).cast(DataTypes.IntegerType))
-        .drop(VISIBLE_NUMBER);
+        .select(withSet(columns));
+  }
+
+  /**
+   * {@link #lines} rows as the fact copy stores them: in the fact's {@code columns}, {@code row_hash} hashing the
+   * copy's own columns, {@code loaded_at} when the copy writes them. Only the rows written pay for the hash.
+   */
+  public static Dataset<Row> stamped(Dataset<Row> lines, String[] columns, Timestamp loadedAt) {
     Column[] hashed = Arrays.stream(columns)
         .filter(c -> !c.equals(Columns.ROW_HASH) && !c.equals(MartColumns.LOADED_AT))
         .map(c -> coalesce(col(c).cast(DataTypes.StringType), lit("\u0000")))
         .toArray(Column[]::new);
-    return renumbered
-        .withColumn(Columns.ROW_HASH, sha2(concat_ws("\u0001", hashed), 256))
+    Column[] out = Arrays.stream(columns).map(c -> col(c)).toArray(Column[]::new);
+    return lines.withColumn(Columns.ROW_HASH, sha2(concat_ws("\u0001", hashed), 256))
         .withColumn(MartColumns.LOADED_AT, lit(loadedAt))
-        .select(withSet(columns));
+        .select(Arrays.asList(lines.columns()).contains(ACCESS_SET) ? withSet(columns) : out);
   }
 
   /** Each set's persons of its {@code lines}, their figures counted from those lines; and the unknown member. */
@@ -155,12 +164,13 @@ public final class SecuredCopies {
 
   /**
    * A print of each set's partitions of {@code table} ({@code partitionColumn}; the whole table when null): row count
-   * and the sum of the rows' hashes, {@code loaded_at} left out (a copy stamps its own writes). Two versions of a
-   * partition with the same print hold the same rows. Keyed by set, then partition.
+   * and the sum of the rows' hashes, {@code loaded_at} (a copy stamps its own writes) and {@code row_hash} (a function
+   * of the other columns) left out. Two versions of a partition with the same print hold the same rows. Keyed by
+   * set, then partition.
    */
   public static Map<String, Map<String, Print>> prints(Dataset<Row> table, String partitionColumn) {
     Column[] hashed = Arrays.stream(table.columns())
-        .filter(c -> !c.equals(MartColumns.LOADED_AT) && !c.equals(ACCESS_SET))
+        .filter(c -> !c.equals(MartColumns.LOADED_AT) && !c.equals(Columns.ROW_HASH) && !c.equals(ACCESS_SET))
         .sorted()
         .map(c -> col(c)).toArray(Column[]::new);
     Column partition = partitionColumn == null ? lit(WHOLE_TABLE) : col(partitionColumn);

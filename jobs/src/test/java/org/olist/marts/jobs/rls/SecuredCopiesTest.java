@@ -81,7 +81,7 @@ class SecuredCopiesTest {
 
   /** Every set's lines, tagged with their set. */
   private static Dataset<Row> tagged(Dataset<Row> fact, Map<String, Set<String>> sets, Timestamp at) {
-    return SecuredCopies.lines(SecuredCopies.stated(fact, sellers()), sets, at);
+    return SecuredCopies.stamped(SecuredCopies.lines(SecuredCopies.stated(fact, sellers()), sets), fact.columns(), at);
   }
 
   private static Dataset<Row> ofSet(Dataset<Row> tagged, String set) {
