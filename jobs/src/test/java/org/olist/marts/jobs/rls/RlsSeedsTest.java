@@ -21,8 +21,8 @@ class RlsSeedsTest {
 
   @Test
   void normalisesAndBuilds() {
-    RlsSeeds.Validated v = validate(List.of("user_email,access_group,access_level", " Ana@Olist.com ,sul,Regional_Manager ",
-        "ana@olist.com,NATIONAL,director"), GROUPS);
+    RlsSeeds.Validated v = validate(List.of("user_email,access_group,access_level",
+        " Ana@Olist.com ,sul,Regional_Manager ", "ana@olist.com,NATIONAL,director"), GROUPS);
     assertEquals(List.of(), v.problems());
     assertEquals("ana@olist.com", v.users().get(0).email());
     assertEquals("SUL", v.users().get(0).group());

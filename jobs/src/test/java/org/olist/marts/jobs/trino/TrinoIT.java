@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,6 +88,10 @@ class TrinoIT {
     wh = dir.resolve("wh");
     state = dir.resolve("trino");
     seeds = Pipeline.copy(ROOT.resolve("data/seeds"), dir.resolve("seeds"));
+    // besides the shipped users: NATIONAL plus a region (the national set), two regions of different macro areas
+    Files.write(seeds.resolve("rls_users.csv"), List.of("national.plus.sul@olist.com,NATIONAL,analyst",
+            "national.plus.sul@olist.com,SUL,analyst", "norte.sul@olist.com,NORTE,director",
+            "norte.sul@olist.com,SUL,director"), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     OlistConfig first = config(before, "first");
     Pipeline.run(first);
     int port;
@@ -262,7 +267,7 @@ class TrinoIT {
   static void checkEverything(String phase) throws Exception {
     registerSparkViews();
     Map<String, Set<String>> users = seedStates();
-    assertTrue(users.size() >= 8, "the seeds hold the regional managers, a director of two regions and NATIONAL");
+    assertTrue(users.size() >= 10, "the regional managers, directors of two regions, NATIONAL, NATIONAL plus SUL");
     long factRows = TestSpark.spark().table("fct_order_items").count();
     boolean somePart = false;
     for (Map.Entry<String, Set<String>> u : users.entrySet()) {
