@@ -2,9 +2,7 @@ package org.olist.marts.common.catalog;
 
 /** The warehouse's layers (SPEC §3); each is a directory under the warehouse root. */
 public enum Layer {
-  STAGING, INTERMEDIATE, MARTS, QUARANTINE, AUDIT,
-  /** The rls job's secured copies of the marts, one directory per access set (SPEC §5). */
-  SECURE;
+  STAGING, INTERMEDIATE, MARTS, QUARANTINE, AUDIT;
 
   /** The layers of the star schema's flow, in build order. */
   public static final Layer[] MODELLED = {STAGING, INTERMEDIATE, MARTS};

@@ -26,7 +26,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.OlistException;
-import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.DeltaTables;
@@ -52,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RlsJob extends OlistJob {
   public static final String NAME = "rls";
+  /** The folder of the secured copies under the warehouse root (scripts/trino.sh reads it too). */
+  public static final String SECURE_DIR = "secure";
   private static final Logger LOG = LoggerFactory.getLogger(RlsJob.class);
   /** The marts copied per access set. */
   static final List<String> COPIED = List.of(Tables.FCT_ORDER_ITEMS, Tables.DIM_CUSTOMERS, Tables.DIM_SELLERS,
@@ -109,7 +110,7 @@ public final class RlsJob extends OlistJob {
    * a removed user loses access even when a copy fails later; a new user's schema appears with its copies.
    */
   private static void writeRules(JobContext ctx, List<AccessSet> sets, String rules) {
-    String rulesFile = ctx.warehouse().path(Layer.SECURE, TrinoAccessRules.FILE);
+    String rulesFile = secure(ctx) + "/" + TrinoAccessRules.FILE;
     try {
       SideFiles.replace(rulesFile, rules, hadoop(ctx));
     } catch (IOException e) {
@@ -234,14 +235,19 @@ public final class RlsJob extends OlistJob {
     return out;
   }
 
+  /** Where the copies live: {@code <warehouse>/secure}, beside the layers (a copy is no catalog table of its own). */
+  static String secure(JobContext ctx) {
+    return ctx.warehouse().root() + "/" + SECURE_DIR;
+  }
+
   static String copyPath(JobContext ctx, AccessSet set, String table) {
-    return ctx.warehouse().path(Layer.SECURE, set.name() + "/" + table);
+    return secure(ctx) + "/" + set.name() + "/" + table;
   }
 
   /** Removes the copies of access sets no user has any more (a removed user's set, a regrouped one). */
   private static void removeOthers(JobContext ctx, List<AccessSet> sets) {
     Set<String> kept = sets.stream().map(AccessSet::name).collect(Collectors.toSet());
-    Path secure = new Path(ctx.warehouse().root(), Layer.SECURE.dir());
+    Path secure = new Path(secure(ctx));
     try {
       FileSystem fs = secure.getFileSystem(hadoop(ctx));
       if (!fs.exists(secure)) {
