@@ -456,7 +456,12 @@ class TrinoIT {
           + ": " + catalogs);
       for (String system : List.of("SELECT * FROM system.runtime.queries", "SELECT * FROM system.runtime.nodes",
           "SELECT * FROM system.metadata.table_comments", "SELECT * FROM olist.marts.\"fct_order_items$history\"",
-          "SELECT count(*) FROM olist." + otherSchema(schema) + ".fct_order_items")) {
+          "SELECT count(*) FROM olist." + otherSchema(schema) + ".fct_order_items",
+          "SELECT count(*) FROM TABLE(olist.system.table_changes('" + otherSchema(schema) + "', 'fct_order_items', 0))",
+          "CALL olist.system.register_table(schema_name => '" + schema + "', table_name => 'x', table_location => '"
+              + "local://" + wh.resolve("secure/national/fct_order_items") + "')",
+          "CREATE TABLE olist." + schema + ".x AS SELECT 1 AS a", "ANALYZE olist." + schema + ".fct_order_items",
+          "CALL olist.system.vacuum('" + schema + "', 'fct_order_items', '0s')")) {
         Outcome o = sql(user, system);
         assertTrue(o.error() && o.text().contains("Access Denied"), user + ": " + system + " -> " + o);
       }
