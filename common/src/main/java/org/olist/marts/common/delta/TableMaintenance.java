@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.SideFiles;
 
 /**
  * The maintenance a Delta table needs and that never changes a row: compaction ({@code OPTIMIZE}, whose commit
@@ -78,7 +79,7 @@ public final class TableMaintenance {
       throws IOException {
     for (FileStatus child : fs.listStatus(dir)) {
       String name = child.getPath().getName();
-      if (!child.isDirectory() || hidden(name)) {
+      if (!child.isDirectory() || SideFiles.hidden(name)) {
         continue;
       }
       if (fs.exists(new Path(child.getPath(), "_delta_log"))) {
@@ -131,16 +132,11 @@ public final class TableMaintenance {
   private static boolean isData(Path root, Path file) {
     String relative = file.toUri().getPath().substring(root.toUri().getPath().length());
     for (String part : relative.split("/")) {
-      if (hidden(part)) {
+      if (SideFiles.hidden(part)) {
         return false;
       }
     }
     return true;
-  }
-
-  /** A name Delta and Spark readers skip: the log, side files, checksums. */
-  private static boolean hidden(String name) {
-    return name.startsWith("_") || name.startsWith(".");
   }
 
   /**

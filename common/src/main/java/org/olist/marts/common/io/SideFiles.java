@@ -37,6 +37,23 @@ public final class SideFiles {
     return new Path(new Path(tablePath, dir), String.format("%020d.json", version)).toString();
   }
 
+  /**
+   * Keeps {@code text} as the side file of version {@code version} ({@link #versioned}) and removes the files of
+   * other versions; returns the file's path.
+   */
+  public static String keepVersioned(String tablePath, String dir, long version, String text, Configuration conf)
+      throws IOException {
+    String file = versioned(tablePath, dir, version);
+    write(file, text, conf);
+    deleteSiblings(file, conf);
+    return file;
+  }
+
+  /** A name Delta and Spark readers skip: the log, side files, checksums, temporary files. */
+  public static boolean hidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
+  }
+
   /** The file's text; empty when there is no such file. */
   public static Optional<String> read(String path, Configuration conf) throws IOException {
     Path p = new Path(path);

@@ -22,7 +22,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -212,11 +211,8 @@ public final class MonthPrints {
    * other versions. A failure is logged, not thrown: the table is written already, and the next load scans.
    */
   public void write(SparkSession spark, String tablePath, long version) {
-    String target = file(tablePath, version);
-    Configuration conf = spark.sessionState().newHadoopConf();
     try {
-      SideFiles.write(target, toJson(version), conf);
-      SideFiles.deleteSiblings(target, conf);
+      SideFiles.keepVersioned(tablePath, DIR, version, toJson(version), spark.sessionState().newHadoopConf());
       LOG.info("Kept the month prints of {} version {} ({} months)", tablePath, version, months.size());
     } catch (IOException e) {
       LOG.warn("Cannot keep the month prints of {} version {}: {} (the next load scans instead)", tablePath,

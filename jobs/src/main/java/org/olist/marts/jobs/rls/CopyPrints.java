@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.jobs.rls.SecuredCopies.Print;
@@ -34,11 +33,8 @@ final class CopyPrints {
     root.put("table_version", version);
     ObjectNode partitions = root.putObject("partitions");
     prints.forEach((p, print) -> partitions.putObject(p).put("rows", print.rows()).put("hash", print.hash()));
-    String file = SideFiles.versioned(copyPath, DIR, version);
-    Configuration conf = spark.sessionState().newHadoopConf();
     try {
-      SideFiles.write(file, root.toString(), conf);
-      SideFiles.deleteSiblings(file, conf);
+      SideFiles.keepVersioned(copyPath, DIR, version, root.toString(), spark.sessionState().newHadoopConf());
     } catch (IOException e) {
       LOG.warn("Cannot keep the prints of {} version {}: {} (the next run scans it)", copyPath, version, e.toString());
     }

@@ -256,7 +256,7 @@ public final class RlsJob extends OlistJob {
       List<String> removed = new ArrayList<>();
       for (FileStatus child : fs.listStatus(secure)) {
         String name = child.getPath().getName();
-        if (child.isDirectory() && !name.startsWith("_") && !name.startsWith(".") && !kept.contains(name)) {
+        if (child.isDirectory() && !SideFiles.hidden(name) && !kept.contains(name)) {
           if (!fs.delete(child.getPath(), true)) {
             throw new IOException("the file system did not delete " + child.getPath());
           }
