@@ -41,10 +41,13 @@ echo "master $STANDALONE_MASTER, UI $STANDALONE_UI"
 
 step "the pipeline on $STANDALONE_MASTER"
 export SPARK_LOCAL_IP=127.0.0.1
-# conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors)
+# conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors), and Spark's
+# code generation on: the local reference runs this small input interpreted, so the comparison below also holds
+# that both ways give the same tables
 cat > "$work/cluster-test.conf" <<CONF
 include file("$OLIST_ROOT/conf/cluster.conf")
 olist.spark.shuffle-partitions = 4
+olist.spark.codegen = on
 CONF
 "$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
   --input "$work/input" --warehouse "$work/wh-cluster" --run-id "cluster-test-$$" -- \

@@ -38,6 +38,8 @@ public final class OlistConfig {
   public static final String SHUFFLE_PARTITIONS = "olist.spark.shuffle-partitions";
   public static final String UI_ENABLED = "olist.spark.ui-enabled";
   public static final String LOG_LEVEL = "olist.spark.log-level";
+  public static final String CODEGEN = "olist.spark.codegen";
+  public static final String INTERPRETED_BELOW_MB = "olist.spark.interpreted-below-mb";
   public static final String MAX_RAW_CHARS = "olist.staging.max-raw-chars";
   public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
@@ -50,6 +52,7 @@ public final class OlistConfig {
   public static final String LEASE_RELEASE = "olist.lease.release";
   public static final String RLS_SEEDS = "olist.rls.seeds";
   public static final String TRINO_ADMIN = "olist.rls.trino-admin";
+  public static final String RLS_PARALLELISM = "olist.rls.parallelism";
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
   public static final String TEST_PARALLELISM = "olist.test.parallelism";
   public static final String FAILED_JOB = "olist.status.failed-job";
@@ -80,6 +83,8 @@ public final class OlistConfig {
   private final Optional<LocalDate> backfillTo;
   private final String sparkMaster;
   private final int shufflePartitions;
+  private final Codegen codegen;
+  private final long interpretedBelowMb;
   private final boolean uiEnabled;
   private final String logLevel;
   private final int maxRawChars;
@@ -92,6 +97,7 @@ public final class OlistConfig {
   private final boolean leaseRelease;
   private final String rlsSeeds;
   private final String trinoAdmin;
+  private final int rlsParallelism;
   private final String runResultsFile;
   private final int testParallelism;
   private final String failedJob;
@@ -116,6 +122,10 @@ public final class OlistConfig {
       this.backfillTo = optionalDate(BACKFILL_TO);
       this.sparkMaster = config.getString(SPARK_MASTER);
       this.shufflePartitions = config.getInt(SHUFFLE_PARTITIONS);
+      String codegenValue = config.getString(CODEGEN);
+      this.codegen = Codegen.parse(codegenValue).orElseThrow(() -> new OlistException(
+          "Invalid configuration key '" + CODEGEN + "': '" + codegenValue + "' (expected auto, on or off)"));
+      this.interpretedBelowMb = nonNegative(INTERPRETED_BELOW_MB);
       this.uiEnabled = config.getBoolean(UI_ENABLED);
       this.logLevel = config.getString(LOG_LEVEL);
       this.maxRawChars = config.getInt(MAX_RAW_CHARS);
@@ -135,6 +145,7 @@ public final class OlistConfig {
         throw new OlistException("Cannot read " + TRINO_ADMIN
             + ": it is empty (the Trino user that reads the base marts)");
       }
+      this.rlsParallelism = (int) positive(RLS_PARALLELISM);
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
       this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
@@ -245,6 +256,15 @@ public final class OlistConfig {
     return shufflePartitions;
   }
 
+  public Codegen codegen() {
+    return codegen;
+  }
+
+  /** With {@link Codegen#AUTO}: the input size (MiB) below which Spark runs without code generation. */
+  public long interpretedBelowMb() {
+    return interpretedBelowMb;
+  }
+
   public boolean uiEnabled() {
     return uiEnabled;
   }
@@ -299,6 +319,11 @@ public final class OlistConfig {
   }
 
   /** Data tests run at the same time. */
+  /** Secured copies written at the same time (each a table of its own). */
+  public int rlsParallelism() {
+    return rlsParallelism;
+  }
+
   public int testParallelism() {
     return testParallelism;
   }

@@ -33,6 +33,7 @@ import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Parallel;
 import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.rls.CopyRefresh.Mode;
@@ -171,7 +172,6 @@ public final class RlsJob extends OlistJob {
                                    UnaryOperator<Dataset<Row>> asStored) {
     TableModel model = ctx.table(table);
     String partition = model.partitionBy().isEmpty() ? null : model.partitionBy().get(0);
-    Instant start = Instant.now();
     Map<String, Map<String, Print>> now = SecuredCopies.prints(rows, partition);
     Map<String, Map<String, Print>> before = new TreeMap<>();
     Dataset<Row> unprinted = null;
@@ -191,48 +191,59 @@ public final class RlsJob extends OlistJob {
     if (unprinted != null) {
       before.putAll(SecuredCopies.prints(unprinted, partition));
     }
-    List<CopyRefresh> out = new ArrayList<>();
-    for (AccessSet set : sets) {
-      String path = copyPath(ctx, set, table);
-      Map<String, Print> setNow = now.getOrDefault(set.name(), Map.of());
-      Map<String, Print> setBefore = before.getOrDefault(set.name(), Map.of());
-      Set<String> changed = new TreeSet<>(setNow.keySet());
+    return Parallel.map(ctx.config().rlsParallelism(), sets, set -> write(ctx, model, partition, set, rows, asStored,
+        now.getOrDefault(set.name(), Map.of()), before.get(set.name())));
+  }
+
+  /**
+   * One set's copy of a mart: compared by its prints ({@code before} null when the copy does not exist yet), then
+   * created, replaced, partly replaced or left as it is.
+   */
+  private static CopyRefresh write(JobContext ctx, TableModel model, String partition, AccessSet set,
+                                   Dataset<Row> rows, UnaryOperator<Dataset<Row>> asStored,
+                                   Map<String, Print> setNow, Map<String, Print> setBefore) {
+    Instant start = Instant.now();
+    String path = copyPath(ctx, set, model.name());
+    Set<String> changed = new TreeSet<>(setNow.keySet());
+    if (setBefore != null) {
       changed.addAll(setBefore.keySet());
       changed.removeIf(p -> Objects.equals(setNow.get(p), setBefore.get(p)));
-      Mode mode;
-      if (!before.containsKey(set.name())) {
-        mode = Mode.CREATED;
-      } else if (changed.isEmpty()) {
-        mode = Mode.UNCHANGED;
-      } else if (partition == null
-          || !DeltaTables.differences(ctx.spark(), path, model.schema(), model.partitionBy()).isEmpty()) {
-        mode = Mode.REPLACED;
-      } else {
-        mode = Mode.PARTITIONS;
-      }
-      CopyRefresh refresh = new CopyRefresh(set, table, mode, List.copyOf(changed));
-      Dataset<Row> setRows = asStored.apply(rows.filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
-          .drop(SecuredCopies.ACCESS_SET));
-      TableResult written = switch (mode) {
-        case UNCHANGED -> {
-          ctx.recordSkip(ctx.name(path), "no row of access set " + set.name() + " changed");
-          yield null;
-        }
-        case PARTITIONS -> {
-          String where = partition + " IN (" + changed.stream().map(p -> "'" + p + "'")
-              .collect(Collectors.joining(", ")) + ")";
-          yield ctx.overwrite(start, model, path, setRows.filter(col(partition).isin(changed.toArray())), null,
-              refresh.details(), Map.of(DeltaTables.REPLACE_WHERE, where));
-        }
-        default -> ctx.overwrite(start, model, path, setRows, null, refresh.details(), Map.of());
-      };
-      if (written != null) {
-        CopyPrints.write(ctx.spark(), path, written.deltaVersion(), setNow);
-      }
-      out.add(refresh);
-      start = Instant.now();
     }
-    return out;
+    Mode mode;
+    if (setBefore == null) {
+      mode = Mode.CREATED;
+    } else if (changed.isEmpty()) {
+      mode = Mode.UNCHANGED;
+    } else if (partition == null
+        || !DeltaTables.differences(ctx.spark(), path, model.schema(), model.partitionBy()).isEmpty()) {
+      mode = Mode.REPLACED;
+    } else {
+      mode = Mode.PARTITIONS;
+    }
+    CopyRefresh refresh = new CopyRefresh(set, model.name(), mode, List.copyOf(changed));
+    Dataset<Row> setRows = asStored.apply(rows.filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
+        .drop(SecuredCopies.ACCESS_SET));
+    if (partition != null) {
+      // one file per partition: the set's rows come in the base fact's order, every task holding every month
+      setRows = setRows.repartition(col(partition));
+    }
+    TableResult written = switch (mode) {
+      case UNCHANGED -> {
+        ctx.recordSkip(ctx.name(path), "no row of access set " + set.name() + " changed");
+        yield null;
+      }
+      case PARTITIONS -> {
+        String where = partition + " IN (" + changed.stream().map(p -> "'" + p + "'")
+            .collect(Collectors.joining(", ")) + ")";
+        yield ctx.overwrite(start, model, path, setRows.filter(col(partition).isin(changed.toArray())), null,
+            refresh.details(), Map.of(DeltaTables.REPLACE_WHERE, where));
+      }
+      default -> ctx.overwrite(start, model, path, setRows, null, refresh.details(), Map.of());
+    };
+    if (written != null) {
+      CopyPrints.write(ctx.spark(), path, written.deltaVersion(), setNow);
+    }
+    return refresh;
   }
 
   /** Where the copies live: {@code <warehouse>/secure}, beside the layers (a copy is no catalog table of its own). */

@@ -7,14 +7,18 @@ import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.spark.SparkSessions;
 
-/** The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on. */
+/**
+ * The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on, no code
+ * generation.
+ */
 public final class TestSpark {
   private TestSpark() {
   }
 
   private static final class Holder {
     static final SparkSession SPARK = SparkSession.builder()
-        .config(SparkSessions.baseConf(2)
+        // tiny frames: interpreted, as a small run is (scripts/cluster-test.sh compares a compiled run with it)
+        .config(SparkSessions.interpreted(SparkSessions.baseConf(2))
             .setMaster("local[2]")
             .setAppName("olist-marts-tests")
             .set("spark.ui.enabled", "false")

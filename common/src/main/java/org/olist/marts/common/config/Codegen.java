@@ -1,0 +1,25 @@
+package org.olist.marts.common.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Whether Spark compiles generated code for the run's queries ({@code olist.spark.codegen}). On small inputs
+ * compiling each new query's code costs more CPU than the compiled code saves; on large ones it pays.
+ */
+public enum Codegen {
+  /** Off when the run's input files total less than {@code olist.spark.interpreted-below-mb}, else on. */
+  AUTO,
+  ON,
+  OFF;
+
+  /** The value as written in the configuration. */
+  public String value() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static Optional<Codegen> parse(String value) {
+    return Arrays.stream(values()).filter(m -> m.value().equals(value)).findFirst();
+  }
+}

@@ -1,0 +1,52 @@
+package org.olist.marts.common.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.config.OlistConfig;
+
+class SparkSessionsTest {
+  @TempDir
+  Path dir;
+
+  private OlistConfig config(String codegen, long belowMb) {
+    return OlistConfig.load(null, Map.of(OlistConfig.INPUT, dir.toString(), OlistConfig.WAREHOUSE,
+        dir.resolve("wh").toString(), OlistConfig.CODEGEN, codegen, OlistConfig.INTERPRETED_BELOW_MB, belowMb));
+  }
+
+  @Test
+  void autoCompilesOnlyForAnInputOfAtLeastTheThreshold() throws IOException {
+    Files.write(dir.resolve("olist_orders_dataset.csv"), new byte[2 * 1024 * 1024]);
+    assertFalse(SparkSessions.codegen(config("auto", 3), new SparkConf()));
+    assertTrue(SparkSessions.codegen(config("auto", 2), new SparkConf()));
+  }
+
+  @Test
+  void onAndOffAreTakenAsConfigured() {
+    assertTrue(SparkSessions.codegen(config("on", 1_000_000), new SparkConf()));
+    assertFalse(SparkSessions.codegen(config("off", 0), new SparkConf()));
+  }
+
+  @Test
+  void interpretedSwitchesOffWholeStageAndExpressionCodegen() {
+    SparkConf conf = SparkSessions.interpreted(new SparkConf(false));
+    assertEquals("false", conf.get("spark.sql.codegen.wholeStage"));
+    assertEquals("NO_CODEGEN", conf.get("spark.sql.codegen.factoryMode"));
+  }
+
+  @Test
+  void refusesAnUnknownModeNamingTheKey() {
+    OlistException e = assertThrows(OlistException.class, () -> config("sometimes", 1));
+    assertTrue(e.getMessage().contains(OlistConfig.CODEGEN) && e.getMessage().contains("sometimes"), e.getMessage());
+  }
+}
