@@ -224,7 +224,7 @@ public final class RlsJob extends OlistJob {
     Dataset<Row> setRows = asStored.apply(rows.filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
         .drop(SecuredCopies.ACCESS_SET));
     if (partition != null) {
-      // one file per partition: the set's rows come in the base fact's order, every task holding every month
+      // one file per month: otherwise every task holding some of the set's rows writes a file into every month
       setRows = setRows.repartition(col(partition));
     }
     TableResult written = switch (mode) {
