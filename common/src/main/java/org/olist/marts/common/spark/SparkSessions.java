@@ -71,6 +71,8 @@ public final class SparkSessions {
   /** Whether the run compiles generated code: as configured, or by the size of its input. */
   static boolean codegen(OlistConfig config, SparkConf conf) {
     if (config.codegen() != Codegen.AUTO) {
+      LOG.info("Spark code generation {} ({} = {})", config.codegen().value(), OlistConfig.CODEGEN,
+          config.codegen().value());
       return config.codegen() == Codegen.ON;
     }
     long threshold = config.interpretedBelowMb() * MIB;
