@@ -318,12 +318,12 @@ public final class OlistConfig {
     return runResultsFile;
   }
 
-  /** Data tests run at the same time. */
   /** Secured copies written at the same time (each a table of its own). */
   public int rlsParallelism() {
     return rlsParallelism;
   }
 
+  /** Data tests run at the same time. */
   public int testParallelism() {
     return testParallelism;
   }
