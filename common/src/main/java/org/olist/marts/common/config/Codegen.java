@@ -1,8 +1,6 @@
 package org.olist.marts.common.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Whether Spark compiles generated code for the run's queries ({@code olist.spark.codegen}). On small inputs
@@ -17,9 +15,5 @@ public enum Codegen {
   /** The value as written in the configuration. */
   public String value() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  static Optional<Codegen> parse(String value) {
-    return Arrays.stream(values()).filter(m -> m.value().equals(value)).findFirst();
   }
 }

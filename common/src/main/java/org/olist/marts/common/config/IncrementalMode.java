@@ -1,8 +1,6 @@
 package org.olist.marts.common.config;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /** What each run's input holds for the incremental fact (SPEC §4), {@code olist.incremental.mode}. */
 public enum IncrementalMode {
@@ -14,9 +12,5 @@ public enum IncrementalMode {
   /** The value as written in the configuration. */
   public String value() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  static Optional<IncrementalMode> parse(String value) {
-    return Arrays.stream(values()).filter(m -> m.value().equals(value)).findFirst();
   }
 }

@@ -13,7 +13,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -122,17 +125,13 @@ public final class OlistConfig {
       this.backfillTo = optionalDate(BACKFILL_TO);
       this.sparkMaster = config.getString(SPARK_MASTER);
       this.shufflePartitions = config.getInt(SHUFFLE_PARTITIONS);
-      String codegenValue = config.getString(CODEGEN);
-      this.codegen = Codegen.parse(codegenValue).orElseThrow(() -> new OlistException(
-          "Invalid configuration key '" + CODEGEN + "': '" + codegenValue + "' (expected auto, on or off)"));
+      this.codegen = choice(CODEGEN, Codegen.values());
       this.interpretedBelowMb = nonNegative(INTERPRETED_BELOW_MB);
       this.uiEnabled = config.getBoolean(UI_ENABLED);
       this.logLevel = config.getString(LOG_LEVEL);
       this.maxRawChars = config.getInt(MAX_RAW_CHARS);
       this.stagingParallelism = config.getInt(STAGING_PARALLELISM);
-      String mode = config.getString(INCREMENTAL_MODE);
-      this.incrementalMode = IncrementalMode.parse(mode).orElseThrow(() -> new OlistException(
-          "Invalid configuration key '" + INCREMENTAL_MODE + "': '" + mode + "' (expected snapshot or append)"));
+      this.incrementalMode = choice(INCREMENTAL_MODE, IncrementalMode.values());
       this.lookbackDays = config.getInt(LOOKBACK_DAYS);
       this.conflictRetries = config.getInt(CONFLICT_RETRIES);
       this.leaseEnabled = config.getBoolean(LEASE_ENABLED);
@@ -370,6 +369,18 @@ public final class OlistConfig {
   /** The underlying config, for keys read in one place only. */
   public Config raw() {
     return config;
+  }
+
+  /** The constant of a closed set that the key names in lower case; any other word refused, listing them. */
+  private <E extends Enum<E>> E choice(String key, E[] values) {
+    String value = config.getString(key);
+    List<String> words = Arrays.stream(values).map(v -> v.name().toLowerCase(Locale.ROOT)).toList();
+    int found = words.indexOf(value);
+    if (found < 0) {
+      throw new OlistException("Invalid configuration key '" + key + "': '" + value + "' (expected "
+          + String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1) + ")");
+    }
+    return values[found];
   }
 
   private long positive(String key) {
