@@ -26,6 +26,7 @@ import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.status.StatusJob;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
+import org.olist.marts.jobs.testing.SampleWarehouse;
 import org.olist.marts.jobs.testing.TestSpark;
 
 /**
@@ -51,19 +52,11 @@ class DataQualityIntegrationTest {
     return TestSpark.config(input.toString(), wh, all);
   }
 
-  static void runAll(Path input, String runId) {
-    OlistConfig c = config(input, runId, Map.of());
-    Pipeline.run(c);
-    new RlsJob().run(TestSpark.spark(), c);
-    new TestJob().run(TestSpark.spark(), c);
-    new StatusJob().run(TestSpark.spark(), c);
-  }
-
   @BeforeAll
   static void cleanRunThenBadRun() throws IOException {
-    wh = dir.resolve("wh");
+    // the clean run: the sample through all six jobs (built once per build, copied here)
+    wh = SampleWarehouse.copyTo(dir.resolve("wh"));
     runResults = dir.resolve("run_results.json");
-    runAll(OlistData.sample(), "good");
     goodRun = Pipeline.table(wh, "marts", "meta_project_status").first().getAs("pipeline_last_run_at");
 
     Path bad = Pipeline.copy(OlistData.sample(), dir.resolve("bad"));
@@ -115,7 +108,7 @@ class DataQualityIntegrationTest {
 
   @Test
   void cleanDataPassesEveryTest() {
-    Map<String, Row> good = results("good");
+    Map<String, Row> good = results(SampleWarehouse.RUN_ID);
     assertTrue(good.size() >= 25, good.keySet().toString());
     good.forEach((name, r) -> assertEquals("pass", r.getAs("status"), name));
   }
