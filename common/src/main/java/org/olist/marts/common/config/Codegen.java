@@ -7,7 +7,7 @@ import java.util.Locale;
  * compiling each new query's code costs more CPU than the compiled code saves; on large ones it pays.
  */
 public enum Codegen {
-  /** Off when the run's input files total less than {@code olist.spark.interpreted-below-mb}, else on. */
+  /** Off when the run's input files total less than {@code olist.spark.small-input-mb}, else on. */
   AUTO,
   ON,
   OFF;

@@ -42,7 +42,7 @@ public final class OlistConfig {
   public static final String UI_ENABLED = "olist.spark.ui-enabled";
   public static final String LOG_LEVEL = "olist.spark.log-level";
   public static final String CODEGEN = "olist.spark.codegen";
-  public static final String INTERPRETED_BELOW_MB = "olist.spark.interpreted-below-mb";
+  public static final String SMALL_INPUT_MB = "olist.spark.small-input-mb";
   public static final String MAX_RAW_CHARS = "olist.staging.max-raw-chars";
   public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
@@ -87,7 +87,7 @@ public final class OlistConfig {
   private final String sparkMaster;
   private final int shufflePartitions;
   private final Codegen codegen;
-  private final long interpretedBelowMb;
+  private final long smallInputMb;
   private final boolean uiEnabled;
   private final String logLevel;
   private final int maxRawChars;
@@ -126,7 +126,7 @@ public final class OlistConfig {
       this.sparkMaster = config.getString(SPARK_MASTER);
       this.shufflePartitions = config.getInt(SHUFFLE_PARTITIONS);
       this.codegen = choice(CODEGEN, Codegen.values());
-      this.interpretedBelowMb = nonNegative(INTERPRETED_BELOW_MB);
+      this.smallInputMb = nonNegative(SMALL_INPUT_MB);
       this.uiEnabled = config.getBoolean(UI_ENABLED);
       this.logLevel = config.getString(LOG_LEVEL);
       this.maxRawChars = config.getInt(MAX_RAW_CHARS);
@@ -259,9 +259,12 @@ public final class OlistConfig {
     return codegen;
   }
 
-  /** With {@link Codegen#AUTO}: the input size (MiB) below which Spark runs without code generation. */
-  public long interpretedBelowMb() {
-    return interpretedBelowMb;
+  /**
+   * The input size (MiB) below which a run is small: Spark interpreted (with {@link Codegen#AUTO}) and Delta's
+   * snapshot state in one partition.
+   */
+  public long smallInputMb() {
+    return smallInputMb;
   }
 
   public boolean uiEnabled() {

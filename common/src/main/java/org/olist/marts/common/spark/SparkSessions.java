@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place a SparkSession is built: Delta extensions, UTC session time zone (source timestamps are
- * Brazil wall-clock values kept as they are), adaptive execution, shuffle partitions sized to the data, and code
- * generation only where the input is large enough to pay for compiling it.
+ * Brazil wall-clock values kept as they are), adaptive execution, shuffle partitions sized to the data; for a
+ * small input, no code generation (compiling would cost more than it saves) and one partition for Delta's snapshot
+ * state (each of its tasks costs more than the few file entries it handles).
  */
 public final class SparkSessions {
   public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
@@ -23,6 +24,8 @@ public final class SparkSessions {
   private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
   /** Spark's switch between compiled and interpreted expressions (projections, predicates, orderings). */
   private static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
+  /** Partitions of a Delta table's snapshot state (each read and commit of a table rebuilds or updates it). */
+  public static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   private static final long MIB = 1024L * 1024L;
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
@@ -39,7 +42,7 @@ public final class SparkSessions {
         .set("spark.sql.adaptive.enabled", "true")
         .set("spark.sql.adaptive.coalescePartitions.enabled", "true")
         .set("spark.sql.sources.partitionOverwriteMode", "static")
-        .set("spark.databricks.delta.snapshotPartitions", Integer.toString(Math.max(1, shufflePartitions)))
+        .set(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(Math.max(1, shufflePartitions)))
         .set("spark.sql.legacy.timeParserPolicy", "CORRECTED");
   }
 
@@ -60,34 +63,42 @@ public final class SparkSessions {
       conf.setIfMissing("spark.master", master);
     }
     conf.setIfMissing("spark.master", "local[*]");
-    if (!codegen(config, conf)) {
+    boolean small = small(config, conf);
+    if (!codegen(config, small)) {
       interpreted(conf);
+    }
+    if (small) {
+      conf.set(DELTA_SNAPSHOT_PARTITIONS, "1");
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel(config.logLevel());
     return spark;
   }
 
-  /** Whether the run compiles generated code: as configured, or by the size of its input. */
-  static boolean codegen(OlistConfig config, SparkConf conf) {
-    if (config.codegen() != Codegen.AUTO) {
-      LOG.info("Spark code generation {} ({} = {})", config.codegen().value(), OlistConfig.CODEGEN,
-          config.codegen().value());
-      return config.codegen() == Codegen.ON;
-    }
-    long threshold = config.interpretedBelowMb() * MIB;
+  /**
+   * Whether the run's input files total less than {@code olist.spark.small-input-mb}; an input that cannot be
+   * measured is not small.
+   */
+  static boolean small(OlistConfig config, SparkConf conf) {
     Path input = new Path(config.input());
     try {
       FileSystem fs = input.getFileSystem(SparkHadoopUtil.get().newConfiguration(conf));
       long bytes = fs.exists(input) ? fs.getContentSummary(input).getLength() : 0L;
-      boolean on = bytes >= threshold;
-      LOG.info("Spark code generation {}: input {} holds {} MiB ({} = {})", on ? "on" : "off", input,
-          String.format(Locale.ROOT, "%.1f", bytes / (double) MIB), OlistConfig.INTERPRETED_BELOW_MB,
-          config.interpretedBelowMb());
-      return on;
+      boolean small = bytes < config.smallInputMb() * MIB;
+      LOG.info("Input {} holds {} MiB: {} run ({} = {})", input,
+          String.format(Locale.ROOT, "%.1f", bytes / (double) MIB), small ? "a small" : "not a small",
+          OlistConfig.SMALL_INPUT_MB, config.smallInputMb());
+      return small;
     } catch (IOException e) {
-      LOG.warn("Spark code generation on: cannot measure input {} ({})", input, e.getMessage());
-      return true;
+      LOG.warn("Cannot measure input {}: not taken for a small run ({})", input, e.getMessage());
+      return false;
     }
+  }
+
+  /** Whether the run compiles generated code: as configured, or (auto) unless the run is small. */
+  static boolean codegen(OlistConfig config, boolean small) {
+    boolean on = config.codegen() == Codegen.AUTO ? !small : config.codegen() == Codegen.ON;
+    LOG.info("Spark code generation {} ({} = {})", on ? "on" : "off", OlistConfig.CODEGEN, config.codegen().value());
+    return on;
   }
 }

@@ -21,20 +21,26 @@ class SparkSessionsTest {
 
   private OlistConfig config(String codegen, long belowMb) {
     return OlistConfig.load(null, Map.of(OlistConfig.INPUT, dir.toString(), OlistConfig.WAREHOUSE,
-        dir.resolve("wh").toString(), OlistConfig.CODEGEN, codegen, OlistConfig.INTERPRETED_BELOW_MB, belowMb));
+        dir.resolve("wh").toString(), OlistConfig.CODEGEN, codegen, OlistConfig.SMALL_INPUT_MB, belowMb));
   }
 
   @Test
-  void autoCompilesOnlyForAnInputOfAtLeastTheThreshold() throws IOException {
+  void aRunIsSmallBelowTheThreshold() throws IOException {
     Files.write(dir.resolve("olist_orders_dataset.csv"), new byte[2 * 1024 * 1024]);
-    assertFalse(SparkSessions.codegen(config("auto", 3), new SparkConf()));
-    assertTrue(SparkSessions.codegen(config("auto", 2), new SparkConf()));
+    assertTrue(SparkSessions.small(config("auto", 3), new SparkConf()));
+    assertFalse(SparkSessions.small(config("auto", 2), new SparkConf()));
+  }
+
+  @Test
+  void autoCompilesUnlessTheRunIsSmall() {
+    assertFalse(SparkSessions.codegen(config("auto", 32), true));
+    assertTrue(SparkSessions.codegen(config("auto", 32), false));
   }
 
   @Test
   void onAndOffAreTakenAsConfigured() {
-    assertTrue(SparkSessions.codegen(config("on", 1_000_000), new SparkConf()));
-    assertFalse(SparkSessions.codegen(config("off", 0), new SparkConf()));
+    assertTrue(SparkSessions.codegen(config("on", 32), true));
+    assertFalse(SparkSessions.codegen(config("off", 32), false));
   }
 
   @Test

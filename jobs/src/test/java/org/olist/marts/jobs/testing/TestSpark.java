@@ -8,8 +8,8 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.spark.SparkSessions;
 
 /**
- * The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on, no code
- * generation.
+ * The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on, set up as
+ * a small run is (no code generation, one partition for a table's snapshot state).
  */
 public final class TestSpark {
   private TestSpark() {
@@ -17,13 +17,13 @@ public final class TestSpark {
 
   private static final class Holder {
     static final SparkSession SPARK = SparkSession.builder()
-        // tiny frames: interpreted, as a small run is (scripts/cluster-test.sh compares a compiled run with it)
+        // tiny frames: as a small run (scripts/cluster-test.sh compares a compiled run with a small one)
         .config(SparkSessions.interpreted(SparkSessions.baseConf(2))
             .setMaster("local[2]")
             .setAppName("olist-marts-tests")
             .set("spark.ui.enabled", "false")
             .set("spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2")
-            .set("spark.databricks.delta.snapshotPartitions", "2")
+            .set(SparkSessions.DELTA_SNAPSHOT_PARTITIONS, "1")
             .set("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1"))
