@@ -71,8 +71,8 @@ s3_args=(--conf "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:$port"
   --conf spark.hadoop.fs.s3a.connection.ssl.enabled=false
   --conf spark.hadoop.fs.s3a.aws.credentials.provider=software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider)
 
-e2e_generate "$scale" 13 "$work/input"
-e2e_generate "$scale" 13 "s3a://$BUCKET/raw" "${s3_args[@]}"
+e2e_generate "$scale" "$E2E_SEED" "$work/input"
+e2e_generate "$scale" "$E2E_SEED" "s3a://$BUCKET/raw" "${s3_args[@]}"
 cmp <(cd "$work/input" && cat $(ls)) <(cd "$work/s3-data/$BUCKET/raw" && cat $(ls)) >/dev/null \
   || fail "the input written to S3 differs from the local one"
 e2e_reference "$work/input"

@@ -14,6 +14,9 @@ e2e_init() {
   export OLIST_LOG_DIR=$E2E_WORK/logs
 }
 
+# the seed of the generated input of every end-to-end script: one input, so one reference run (e2e_reference)
+E2E_SEED=11
+
 fail() { echo "$E2E_NAME FAILED: $*" >&2; exit 1; }
 step() { echo "== $*"; }
 
@@ -27,11 +30,25 @@ e2e_generate() {
     || { cat "$log" >&2; fail "data generation into $out"; }
 }
 
-# e2e_reference INPUT: the local-mode run every table is compared with, in $E2E_WORK/wh-local.
+# e2e_reference INPUT: the local-mode run every table is compared with, in $E2E_WORK/wh-local. The same input,
+# jar, classpath, configuration and seeds give the same tables, so a reference is kept under
+# target/e2e-reference/<hash of those> and the next script with that input copies it instead of running again
+# (cluster-test.sh and s3-test.sh generate the same input).
 e2e_reference() {
+  local input=$1 key cache
+  key=$( (cd "$input" && sha256sum -- *; sha256sum "$APP_JAR" "$CLASSPATH_FILE" "$OLIST_ROOT"/conf/*.conf \
+    "$OLIST_ROOT"/conf/catalog/*.conf "$OLIST_ROOT"/data/seeds/*) | sha256sum | cut -c1-16)
+  cache="$OLIST_ROOT/target/e2e-reference/$key"
+  if [[ -f "$cache/complete" ]]; then
+    step "reference run in local mode: the one of $(cat "$cache/complete") on the same input, jar and configuration"
+    cp -R "$cache/wh-local" "$E2E_WORK/wh-local" || fail "cannot copy the reference from $cache"
+    return 0
+  fi
   step "reference run in local mode"
-  "$OLIST_ROOT/scripts/run-pipeline.sh" --input "$1" --warehouse "$E2E_WORK/wh-local" --run-id local-ref \
+  "$OLIST_ROOT/scripts/run-pipeline.sh" --input "$input" --warehouse "$E2E_WORK/wh-local" --run-id local-ref \
     || fail "the local-mode reference run"
+  rm -rf "$cache" && mkdir -p "$cache" && cp -R "$E2E_WORK/wh-local" "$cache/wh-local" \
+    && echo "$E2E_NAME" > "$cache/complete" || echo "could not keep the reference in $cache" >&2
 }
 
 # e2e_compare INPUT WAREHOUSE [spark-submit args...]: every table of WAREHOUSE equals the reference's.
