@@ -32,7 +32,7 @@ e2e_cleanup() {
 e2e_init cluster-test "$work"
 mkdir -p "$work/events"
 
-e2e_generate "$scale" 11 "$work/input"
+e2e_generate "$scale" "$E2E_SEED" "$work/input"
 e2e_reference "$work/input"
 
 step "starting a standalone master and 2 workers on 127.0.0.1"
@@ -41,13 +41,14 @@ echo "master $STANDALONE_MASTER, UI $STANDALONE_UI"
 
 step "the pipeline on $STANDALONE_MASTER"
 export SPARK_LOCAL_IP=127.0.0.1
-# conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors), and Spark's
-# code generation on: the local reference runs this small input interpreted, so the comparison below also holds
-# that both ways give the same tables
+# conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors), and not
+# taken for a small run: compiled code, adaptive execution, four shuffle partitions. The local reference runs this
+# input as a small run (interpreted, one partition per shuffle, no adaptive execution), so the comparison below
+# also holds that both ways give the same tables.
 cat > "$work/cluster-test.conf" <<CONF
 include file("$OLIST_ROOT/conf/cluster.conf")
 olist.spark.shuffle-partitions = 4
-olist.spark.codegen = on
+olist.spark.small-input-mb = 0
 CONF
 "$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
   --input "$work/input" --warehouse "$work/wh-cluster" --run-id "cluster-test-$$" -- \

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place a SparkSession is built: Delta extensions, UTC session time zone (source timestamps are
- * Brazil wall-clock values kept as they are), adaptive execution, shuffle partitions sized to the data; for a
- * small input, no code generation (compiling would cost more than it saves) and one partition for Delta's snapshot
- * state (each of its tasks costs more than the few file entries it handles).
+ * Brazil wall-clock values kept as they are), adaptive execution and shuffle partitions sized to the data; for a
+ * small input, no code generation (compiling would cost more than it saves) and one partition per shuffle and for
+ * Delta's snapshot state.
  */
 public final class SparkSessions {
   public static final String DELTA_EXTENSION = "io.delta.sql.DeltaSparkSessionExtension";
@@ -25,7 +25,9 @@ public final class SparkSessions {
   /** Spark's switch between compiled and interpreted expressions (projections, predicates, orderings). */
   private static final String CODEGEN_FACTORY_MODE = "spark.sql.codegen.factoryMode";
   /** Partitions of a Delta table's snapshot state (each read and commit of a table rebuilds or updates it). */
-  public static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+  private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+  private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+  private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
   private static final long MIB = 1024L * 1024L;
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
@@ -38,8 +40,8 @@ public final class SparkSessions {
         .set("spark.sql.extensions", DELTA_EXTENSION)
         .set("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         .set("spark.sql.session.timeZone", "UTC")
-        .set("spark.sql.shuffle.partitions", Integer.toString(shufflePartitions))
-        .set("spark.sql.adaptive.enabled", "true")
+        .set(SHUFFLE_PARTITIONS, Integer.toString(shufflePartitions))
+        .set(ADAPTIVE, "true")
         .set("spark.sql.adaptive.coalescePartitions.enabled", "true")
         .set("spark.sql.sources.partitionOverwriteMode", "static")
         .set(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(Math.max(1, shufflePartitions)))
@@ -52,6 +54,15 @@ public final class SparkSessions {
    */
   public static SparkConf interpreted(SparkConf conf) {
     return conf.set(WHOLE_STAGE_CODEGEN, "false").set(CODEGEN_FACTORY_MODE, "NO_CODEGEN");
+  }
+
+  /**
+   * A small run: one partition for every shuffle, planned once (no adaptive re-planning, which has nothing to
+   * coalesce), and for Delta's snapshot state (each read and commit of a table rebuilds or updates it). On a
+   * small input each extra task or planning pass costs more than the few rows it handles.
+   */
+  public static SparkConf smallRun(SparkConf conf) {
+    return conf.set(SHUFFLE_PARTITIONS, "1").set(ADAPTIVE, "false").set(DELTA_SNAPSHOT_PARTITIONS, "1");
   }
 
   public static SparkSession create(OlistConfig config, String appName) {
@@ -68,7 +79,7 @@ public final class SparkSessions {
       interpreted(conf);
     }
     if (small) {
-      conf.set(DELTA_SNAPSHOT_PARTITIONS, "1");
+      smallRun(conf);
     }
     SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
     spark.sparkContext().setLogLevel(config.logLevel());
@@ -76,8 +87,8 @@ public final class SparkSessions {
   }
 
   /**
-   * Whether the run's input files total less than {@code olist.spark.small-input-mb}; an input that cannot be
-   * measured is not small.
+   * Whether the run is small: its input files total less than {@code olist.spark.small-input-mb}; an input that
+   * cannot be measured is not small.
    */
   static boolean small(OlistConfig config, SparkConf conf) {
     Path input = new Path(config.input());

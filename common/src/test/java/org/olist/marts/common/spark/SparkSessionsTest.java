@@ -51,6 +51,15 @@ class SparkSessionsTest {
   }
 
   @Test
+  void aSmallRunShufflesIntoOnePartitionPlannedOnceAndKeepsDeltaStateInOne() {
+    SparkConf conf = SparkSessions.smallRun(SparkSessions.baseConf(8));
+    assertEquals("1", conf.get("spark.sql.shuffle.partitions"));
+    assertEquals("false", conf.get("spark.sql.adaptive.enabled"));
+    assertEquals("1", conf.get("spark.databricks.delta.snapshotPartitions"));
+    assertEquals("8", SparkSessions.baseConf(8).get("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
   void refusesAnUnknownModeNamingTheKey() {
     OlistException e = assertThrows(OlistException.class, () -> config("sometimes", 1));
     assertTrue(e.getMessage().contains(OlistConfig.CODEGEN) && e.getMessage().contains("sometimes"), e.getMessage());

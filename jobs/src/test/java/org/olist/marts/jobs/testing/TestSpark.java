@@ -8,8 +8,8 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.spark.SparkSessions;
 
 /**
- * The one SparkSession of the test JVM (lazy holder): local[2], two shuffle partitions, UI off, Delta on, set up as
- * a small run is (no code generation, one partition for a table's snapshot state).
+ * The one SparkSession of the test JVM (lazy holder): local[2], UI off, Delta on, set up as a small run is (no code
+ * generation, one partition per shuffle and for a table's snapshot state).
  */
 public final class TestSpark {
   private TestSpark() {
@@ -18,12 +18,10 @@ public final class TestSpark {
   private static final class Holder {
     static final SparkSession SPARK = SparkSession.builder()
         // tiny frames: as a small run (scripts/cluster-test.sh compares a compiled run with a small one)
-        .config(SparkSessions.interpreted(SparkSessions.baseConf(2))
+        .config(SparkSessions.smallRun(SparkSessions.interpreted(SparkSessions.baseConf(1)))
             .setMaster("local[2]")
             .setAppName("olist-marts-tests")
             .set("spark.ui.enabled", "false")
-            .set("spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2")
-            .set(SparkSessions.DELTA_SNAPSHOT_PARTITIONS, "1")
             .set("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.driver.bindAddress", "127.0.0.1"))
