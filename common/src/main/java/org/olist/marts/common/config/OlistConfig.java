@@ -64,6 +64,7 @@ public final class OlistConfig {
   public static final String MIN_SMALL_FILES = "olist.maintenance.min-small-files";
   public static final String SMALL_FILE_BYTES = "olist.maintenance.small-file-bytes";
   public static final String CHECKPOINT_AFTER_COMMITS = "olist.maintenance.checkpoint-after-commits";
+  public static final String MAINTENANCE_TABLES = "olist.maintenance.tables";
   public static final String SLO_MAX_ENGINEERING_AGE_HOURS = "olist.slo.max-engineering-age-hours";
   public static final String SLO_MIN_JOB_SUCCESS_RATE = "olist.slo.min-job-success-rate";
   public static final String SLO_MIN_DATA_ACCURACY_RATE = "olist.slo.min-data-accuracy-rate";
@@ -149,7 +150,9 @@ public final class OlistConfig {
       this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
       this.maintenance = new Maintenance(nonNegative(VACUUM_RETENTION_HOURS), config.getBoolean(ALLOW_SHORT_RETENTION),
-          (int) nonNegative(MIN_SMALL_FILES), nonNegative(SMALL_FILE_BYTES), (int) nonNegative(CHECKPOINT_AFTER_COMMITS));
+          (int) nonNegative(MIN_SMALL_FILES), nonNegative(SMALL_FILE_BYTES), (int) nonNegative(CHECKPOINT_AFTER_COMMITS),
+          Arrays.stream(config.getString(MAINTENANCE_TABLES).split(",")).map(String::trim).filter(t -> !t.isEmpty())
+              .toList());
       this.slo = new Slo(Duration.ofMinutes(Math.round(config.getDouble(SLO_MAX_ENGINEERING_AGE_HOURS) * 60)),
           rate(SLO_MIN_JOB_SUCCESS_RATE), rate(SLO_MIN_DATA_ACCURACY_RATE), (int) positive(SLO_SUCCESS_WINDOW_RUNS),
           (int) positive(SLO_SUCCESS_WINDOW_DAYS));
@@ -335,9 +338,9 @@ public final class OlistConfig {
     return failedJob;
   }
 
-  /** What the maintain job does to each table. */
+  /** What the maintain job does to each table, and to which ({@code tables}, as {@code <layer>/<table>}; empty: all). */
   public record Maintenance(long vacuumRetentionHours, boolean allowShortRetention, int minSmallFiles,
-                            long smallFileBytes, int checkpointAfterCommits) {
+                            long smallFileBytes, int checkpointAfterCommits, List<String> tables) {
   }
 
   public Maintenance maintenance() {

@@ -6,8 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
@@ -57,7 +60,7 @@ public final class MaintainJob extends OlistJob {
     String own = ctx.path(TABLE);
     List<Row> rows = new ArrayList<>();
     Instant start = Instant.now();
-    for (String path : TableMaintenance.tablesUnder(conf, ctx.warehouse().root())) {
+    for (String path : selected(ctx, TableMaintenance.tablesUnder(conf, ctx.warehouse().root()), settings.tables())) {
       if (!path.equals(own)) {
         TableUpkeep upkeep = maintain(ctx, conf, published, path);
         LOG.info("Maintained {}", upkeep);
@@ -66,6 +69,21 @@ public final class MaintainJob extends OlistJob {
     }
     ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()), Map.of("tables", Integer.toString(rows.size()),
         "seconds", Long.toString(Duration.between(start, Instant.now()).toSeconds())));
+  }
+
+  /** The tables {@code olist.maintenance.tables} names (all when it names none); a name with no table is refused. */
+  private static List<String> selected(JobContext ctx, List<String> paths, List<String> names) {
+    if (names.isEmpty()) {
+      return paths;
+    }
+    Set<String> found = paths.stream().map(ctx::name).collect(Collectors.toSet());
+    List<String> missing = names.stream().filter(n -> !found.contains(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new OlistException("Cannot maintain " + String.join(", ", missing) + ": no such Delta table under "
+          + ctx.warehouse().root() + " (" + OlistConfig.MAINTENANCE_TABLES + " names tables as <layer>/<table>, "
+          + "e.g. marts/fct_order_items); nothing was maintained");
+    }
+    return paths.stream().filter(p -> names.contains(ctx.name(p))).toList();
   }
 
   private static TableUpkeep maintain(JobContext ctx, Configuration conf, PublishedVersions published, String path) {

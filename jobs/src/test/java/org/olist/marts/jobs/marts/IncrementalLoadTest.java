@@ -299,7 +299,17 @@ class IncrementalLoadTest {
     Dataset<Row> rows = fact(incremental).localCheckpoint();
     long version = Pipeline.version(incremental, "marts", "fct_order_items");
     TableMaintenance.Files before = TableMaintenance.current(TestSpark.spark(), factPath);
-    new MaintainJob().run(TestSpark.spark(), config(input, incremental, "maintain", Map.of()));
+    // the fact only (olist.maintenance.tables), as after a backfill; a name without a table is refused first
+    OlistException unknown = assertThrows(OlistException.class, () -> new MaintainJob().run(TestSpark.spark(),
+        config(input, incremental, "maintain-unknown", Map.of(OlistConfig.MAINTENANCE_TABLES,
+            "marts/fct_order_items, marts/fct_nothing"))));
+    assertTrue(unknown.getMessage().contains("Cannot maintain marts/fct_nothing: no such Delta table"),
+        unknown.getMessage());
+    assertEquals(version, Pipeline.version(incremental, "marts", "fct_order_items"));
+    new MaintainJob().run(TestSpark.spark(), config(input, incremental, "maintain",
+        Map.of(OlistConfig.MAINTENANCE_TABLES, "marts/fct_order_items")));
+    assertEquals(1, Pipeline.table(incremental, "audit", MaintainJob.TABLE).filter("run_id = 'maintain'").count(),
+        "only the table named");
 
     Row upkeep = factUpkeep("maintain");
     assertEquals(version + 1, upkeep.<Long>getAs("compaction_version"), upkeep.toString());
