@@ -93,19 +93,6 @@ class KillRecoveryIT {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
   private static Dataset<Row> fact(Path wh) {
     return Pipeline.table(wh, "marts", "fct_order_items");
   }
@@ -205,7 +192,7 @@ class KillRecoveryIT {
 
     // how long an undisturbed marts job takes, as a process
     Path timing = dir.resolve("wh-timing");
-    copyTree(ready, timing);
+    Pipeline.copyTree(ready, timing);
     long start = System.nanoTime();
     Process p = marts(after, timing, "timing-run");
     assertTrue(p.waitFor(10, TimeUnit.MINUTES));
@@ -218,7 +205,7 @@ class KillRecoveryIT {
     List<String> outcomes = new ArrayList<>();
     for (String at : List.of("0.35", "0.7", "files", "commit")) {
       Path wh = dir.resolve("wh-kill-" + at);
-      copyTree(ready, wh);
+      Pipeline.copyTree(ready, wh);
       long versionBefore = DeltaTables.version(TestSpark.spark(), wh.resolve(factDir).toString());
       Set<Path> filesBefore = dataFiles(wh.resolve(factDir));
       Path commitFile = wh.resolve(factDir).resolve("_delta_log")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.olist.marts.jobs.testing.Frames.ts;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Frames;
-import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
+import org.olist.marts.jobs.testing.SampleWarehouse;
 import org.olist.marts.jobs.testing.TestSpark;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -69,19 +70,19 @@ class PublishedVersionsTest {
   }
 
   @Test
-  void theNextLayerReadsTheLastCompleteStagingRun(@TempDir Path dir) {
-    OlistConfig config = TestSpark.config(OlistData.sample().toString(), dir);
-    new StagingJob().run(TestSpark.spark(), config);
-    new IntermediateJob().run(TestSpark.spark(), config);
-    List<Row> before = Pipeline.table(dir, "intermediate", Tables.ORDER_ITEMS_JOINED)
+  void theNextLayerReadsTheLastCompleteStagingRun(@TempDir Path dir) throws IOException {
+    // the sample after a complete run of every job (built once per build, copied here)
+    Path wh = SampleWarehouse.copyTo(dir.resolve("wh"));
+    OlistConfig config = SampleWarehouse.config(wh, SampleWarehouse.RUN_ID, Map.of());
+    List<Row> before = Pipeline.table(wh, "intermediate", Tables.ORDER_ITEMS_JOINED)
         .groupBy("order_status").count().orderBy("order_status").collectAsList();
 
     assertThrows(OlistException.class, () -> new HalfStaging().run(TestSpark.spark(), config));
-    assertEquals(Pipeline.table(dir, "staging", "stg_orders").count(),
-        Pipeline.table(dir, "staging", "stg_orders").filter("order_status = 'canceled'").count(),
+    assertEquals(Pipeline.table(wh, "staging", "stg_orders").count(),
+        Pipeline.table(wh, "staging", "stg_orders").filter("order_status = 'canceled'").count(),
         "the failed attempt did replace stg_orders");
     new IntermediateJob().run(TestSpark.spark(), config);
-    assertEquals(before, Pipeline.table(dir, "intermediate", Tables.ORDER_ITEMS_JOINED)
+    assertEquals(before, Pipeline.table(wh, "intermediate", Tables.ORDER_ITEMS_JOINED)
         .groupBy("order_status").count().orderBy("order_status").collectAsList(),
         "intermediate read the staging versions of the last complete run, not the half-new layer");
     assertTrue(before.size() > 1);

@@ -44,6 +44,21 @@ public final class Pipeline {
     return to;
   }
 
+  /** Copies a folder and everything under it (a warehouse: its tables' paths in the Delta log are relative). */
+  public static Path copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+
   /** Rows written per table in the given run, from audit/job_runs. */
   public static Map<String, Row> audit(Path warehouse, String runId) {
     Map<String, Row> out = new HashMap<>();

@@ -30,7 +30,6 @@ public final class SampleWarehouse {
   /** The run id of the jobs that built the sample warehouse. */
   public static final String RUN_ID = "sample";
   static final String ROOT_PROPERTY = "olist.test.fixtures";
-  private static final String READY = "_READY";
   private static final Logger LOG = LoggerFactory.getLogger(SampleWarehouse.class);
   private static Path built;
 
@@ -39,18 +38,7 @@ public final class SampleWarehouse {
 
   /** A copy of the sample warehouse in {@code target}, which must not exist yet. */
   public static Path copyTo(Path target) throws IOException {
-    Path source = built();
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path from : (Iterable<Path>) files.filter(p -> !p.getFileName().toString().equals(READY))::iterator) {
-        Path to = target.resolve(source.relativize(from).toString());
-        if (Files.isDirectory(from)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(from, to);
-        }
-      }
-    }
-    return target;
+    return Pipeline.copyTree(built(), target);
   }
 
   /** The configuration the sample warehouse was built with (shipped RLS seeds), for a warehouse and run id. */
@@ -76,7 +64,8 @@ public final class SampleWarehouse {
     Path warehouse = root.resolve("sample-warehouse");
     try (FileChannel lockFile = FileChannel.open(root.resolve("sample-warehouse.lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
-      if (!Files.exists(warehouse.resolve(READY))) {
+      Path ready = root.resolve("sample-warehouse.ready");
+      if (!Files.exists(ready)) {
         deleteTree(warehouse);
         long started = System.nanoTime();
         OlistConfig config = config(warehouse, RUN_ID,
@@ -85,7 +74,7 @@ public final class SampleWarehouse {
         new RlsJob().run(TestSpark.spark(), config);
         new TestJob().run(TestSpark.spark(), config);
         new StatusJob().run(TestSpark.spark(), config);
-        Files.createFile(warehouse.resolve(READY));
+        Files.createFile(ready);
         LOG.warn("Built the sample warehouse for this build's tests in {} s: {}",
             (System.nanoTime() - started) / 1_000_000_000L, warehouse);
       }
