@@ -263,8 +263,8 @@ public final class OlistConfig {
   }
 
   /**
-   * The input size (MiB) below which a run is small: Spark interpreted (with {@link Codegen#AUTO}) and Delta's
-   * snapshot state in one partition.
+   * The input size (MiB) below which a run is small: one partition per shuffle and for Delta's snapshot state, and
+   * Spark interpreted (with {@link Codegen#AUTO}).
    */
   public long smallInputMb() {
     return smallInputMb;
