@@ -37,6 +37,7 @@ A failed job stops the run (exit 1); the status job still records the failed att
 
 Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_RLS_SEEDS (RLS seed directory,
 default data/seeds), OLIST_DRIVER_MEMORY (local JVM heap, default 4g), OLIST_JAVA_OPTS (extra local JVM options),
+OLIST_JAVA_GC (the local JVM's collector, default -XX:+UseParallelGC; empty: the JVM's default),
 OLIST_LOG_DIR (job logs, default target/pipeline-logs), OLIST_JVM_PER_JOB=1 (as --jvm-per-job).
 USAGE
 }
