@@ -54,18 +54,16 @@ public final class SampleWarehouse {
       return built;
     }
     String shared = System.getProperty(ROOT_PROPERTY);
-    Path root;
-    if (shared == null || shared.isBlank()) {
-      root = Files.createTempDirectory("olist-fixtures");
-    } else {
-      root = Files.createDirectories(Path.of(shared));
-      pruneOlderBuilds(root);
-    }
+    Path root = shared == null || shared.isBlank() ? Files.createTempDirectory("olist-fixtures")
+        : Files.createDirectories(Path.of(shared));
     Path warehouse = root.resolve("sample-warehouse");
     try (FileChannel lockFile = FileChannel.open(root.resolve("sample-warehouse.lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
       Path ready = root.resolve("sample-warehouse.ready");
       if (!Files.exists(ready)) {
+        if (shared != null && !shared.isBlank()) {
+          pruneOlderBuilds(root);
+        }
         deleteTree(warehouse);
         long started = System.nanoTime();
         OlistConfig config = config(warehouse, RUN_ID,
@@ -83,7 +81,10 @@ public final class SampleWarehouse {
     return built;
   }
 
-  /** The fixture folders of earlier builds next to this one's (the build names one per Maven run). */
+  /**
+   * The fixture folders of earlier builds next to this one's (the build names one per Maven run); called under
+   * this build's lock, so one JVM of the build prunes.
+   */
   private static void pruneOlderBuilds(Path root) throws IOException {
     Instant old = Instant.now().minus(Duration.ofHours(6));
     try (Stream<Path> siblings = Files.list(root.getParent())) {
