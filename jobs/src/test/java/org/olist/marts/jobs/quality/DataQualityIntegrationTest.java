@@ -46,10 +46,8 @@ class DataQualityIntegrationTest {
 
   static OlistConfig config(Path input, String runId, Map<String, Object> more) {
     Map<String, Object> all = new HashMap<>(more);
-    all.put(OlistConfig.RUN_ID, runId);
     all.put(OlistConfig.RUN_RESULTS_FILE, runResults.toString());
-    all.put(OlistConfig.RLS_SEEDS, OlistData.sample().getParent().resolve("seeds").toString());
-    return TestSpark.config(input.toString(), wh, all);
+    return SampleWarehouse.config(input, wh, runId, all);
   }
 
   @BeforeAll

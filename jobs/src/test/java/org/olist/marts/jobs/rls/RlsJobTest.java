@@ -55,8 +55,7 @@ class RlsJobTest {
   static Path seeds;
 
   static OlistConfig config(Path input, String runId) {
-    return TestSpark.config(input.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
-        OlistConfig.RLS_SEEDS, seeds.toString()));
+    return SampleWarehouse.config(input, wh, runId, Map.of(OlistConfig.RLS_SEEDS, seeds.toString()));
   }
 
   @BeforeAll

@@ -43,10 +43,15 @@ public final class SampleWarehouse {
 
   /** The configuration the sample warehouse was built with (shipped RLS seeds), for a warehouse and run id. */
   public static OlistConfig config(Path warehouse, String runId, Map<String, Object> more) {
+    return config(OlistData.sample(), warehouse, runId, more);
+  }
+
+  /** As above, reading another input (a corrupted copy of the sample, say). */
+  public static OlistConfig config(Path input, Path warehouse, String runId, Map<String, Object> more) {
     Map<String, Object> all = new HashMap<>(more);
     all.put(OlistConfig.RUN_ID, runId);
     all.putIfAbsent(OlistConfig.RLS_SEEDS, OlistData.sample().getParent().resolve("seeds").toString());
-    return TestSpark.config(OlistData.sample().toString(), warehouse, all);
+    return TestSpark.config(input.toString(), warehouse, all);
   }
 
   private static synchronized Path built() throws IOException {
