@@ -18,7 +18,8 @@ e2e_init() {
 E2E_SEED=11
 
 fail() { echo "$E2E_NAME FAILED: $*" >&2; exit 1; }
-step() { echo "== $*"; }
+# each step with its start time (UTC): a CI log shows where an end-to-end test spends its time
+step() { echo "== $(date -u +%H:%M:%S) $*"; }
 
 # e2e_generate SCALE SEED OUT [spark-submit args...]
 e2e_generate() {
