@@ -1,20 +1,21 @@
 package org.olist.marts.jobs.datagen;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -40,8 +41,14 @@ public final class DataGenJob extends OlistJob {
   private final long seed;
   private final String out;
   private final LocalDate asOf;
+  private final long rowsPerPartition;
 
   public DataGenJob(double scale, long seed, String out, LocalDate asOf) {
+    this(scale, seed, out, asOf, ROWS_PER_PARTITION);
+  }
+
+  /** With the generator's source rows per Spark partition chosen: tests write small inputs both ways. */
+  DataGenJob(double scale, long seed, String out, LocalDate asOf, long rowsPerPartition) {
     if (scale <= 0) {
       throw new OlistException("Cannot generate data: --scale must be > 0, got " + scale);
     }
@@ -49,6 +56,7 @@ public final class DataGenJob extends OlistJob {
     this.seed = seed;
     this.out = out;
     this.asOf = asOf;
+    this.rowsPerPartition = rowsPerPartition;
   }
 
   public static DataGenJob fromOptions(JobOptions options) {
@@ -98,44 +106,61 @@ public final class DataGenJob extends OlistJob {
     List<String> lines(long index);
   }
 
+  /**
+   * One file: a source small enough for one partition streams its lines to the driver and into the file; a
+   * larger one is written in parallel into a temporary directory whose parts are then concatenated in order.
+   * Both give the same bytes. The direct path matters on object stores, where a Spark output directory costs a
+   * commit protocol and directory deletes (S3Proxy's filesystem backend stalls seconds on each).
+   */
   private void write(SparkSession spark, String file, List<String> header, long count, LineSource source) {
-    int partitions = (int) Math.max(1, Math.min(512, count / ROWS_PER_PARTITION));
-    String tmp = out + "/_tmp_" + file;
+    int partitions = (int) Math.max(1, Math.min(512, count / rowsPerPartition));
     FlatMapFunction<Long, String> f = index -> source.lines(index).iterator();
-    spark.range(0, count, 1, partitions).flatMap(f, Encoders.STRING())
-        .write().mode(SaveMode.Overwrite).option("lineSep", "\n").text(tmp);
-    try {
-      Path target = new Path(out + "/" + file);
-      FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      fs.setWriteChecksum(false);
-      FileStatus[] parts = fs.globStatus(new Path(tmp + "/part-*"));
-      Arrays.sort(parts, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      long bytes;
-      try (OutputStream os = fs.create(target, true)) {
+    Dataset<String> lines = spark.range(0, count, 1, partitions).flatMap(f, Encoders.STRING());
+    if (partitions == 1) {
+      writeFile(spark, file, os -> {
         os.write((CsvFormat.header(header) + "\n").getBytes(StandardCharsets.UTF_8));
-        for (FileStatus part : parts) {
-          try (InputStream in = fs.open(part.getPath())) {
-            in.transferTo(os);
-          }
+        Iterator<String> it = lines.toLocalIterator();
+        while (it.hasNext()) {
+          os.write((it.next() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      });
+      return;
+    }
+    String tmp = out + "/_tmp_" + file;
+    lines.write().mode(SaveMode.Overwrite).option("lineSep", "\n").text(tmp);
+    writeFile(spark, file, os -> {
+      os.write((CsvFormat.header(header) + "\n").getBytes(StandardCharsets.UTF_8));
+      Path dir = new Path(tmp);
+      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] parts = fs.globStatus(new Path(dir, "part-*"));
+      Arrays.sort(parts, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      for (FileStatus part : parts) {
+        try (InputStream in = fs.open(part.getPath())) {
+          in.transferTo(os);
         }
       }
-      bytes = fs.getFileStatus(target).getLen();
-      fs.delete(new Path(tmp), true);
-      LOG.info("Wrote {} ({} bytes)", target, bytes);
-    } catch (IOException e) {
-      throw new OlistException("Cannot write generated file " + out + "/" + file + ": " + e.getMessage(), e);
-    }
+      fs.delete(dir, true);
+    });
   }
 
   private void writeBytes(SparkSession spark, String file, byte[] content) {
+    writeFile(spark, file, os -> os.write(content));
+  }
+
+  /** What goes into one file's stream. */
+  private interface Content {
+    void writeTo(OutputStream os) throws IOException;
+  }
+
+  private void writeFile(SparkSession spark, String file, Content content) {
     try {
       Path target = new Path(out + "/" + file);
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
       fs.setWriteChecksum(false);
-      try (OutputStream os = fs.create(target, true)) {
-        os.write(content);
+      try (OutputStream os = new BufferedOutputStream(fs.create(target, true), 1 << 16)) {
+        content.writeTo(os);
       }
-      LOG.info("Wrote {} ({} bytes)", target, content.length);
+      LOG.info("Wrote {} ({} bytes)", target, fs.getFileStatus(target).getLen());
     } catch (IOException e) {
       throw new OlistException("Cannot write generated file " + out + "/" + file + ": " + e.getMessage(), e);
     }

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.jobs.testing.Csv;
@@ -24,12 +25,21 @@ class GeneratorTest {
   Path dir;
 
   @Test
-  void sameSeedSameBytesAndTheRealFormat() throws IOException {
+  void sameSeedSameBytesStreamedOrConcatenatedAndTheRealFormat() throws IOException {
+    // "a": each file small enough to stream from one partition; "b": ~100 source rows per partition, written in
+    // parallel and concatenated
     new DataGenJob(0.003, 11, dir.resolve("a").toString(), null).generate(TestSpark.spark());
-    new DataGenJob(0.003, 11, dir.resolve("b").toString(), null).generate(TestSpark.spark());
-    for (String f : List.of("olist_orders_dataset.csv", "olist_order_items_dataset.csv",
-        "olist_order_reviews_dataset.csv", "product_category_name_translation.csv")) {
-      assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)), f);
+    new DataGenJob(0.003, 11, dir.resolve("b").toString(), null, 100).generate(TestSpark.spark());
+    try (Stream<Path> files = Files.list(dir.resolve("a"))) {
+      assertEquals(9, files.count(), "the nine Olist files, nothing else");
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("b"))) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(9, names.size(), "no temporary directory left: " + names);
+      for (String f : names) {
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)),
+            f);
+      }
     }
     byte[] translation = Files.readAllBytes(dir.resolve("a/product_category_name_translation.csv"));
     assertEquals((byte) 0xEF, translation[0]);
