@@ -120,12 +120,7 @@ class KillRecoveryIT {
 
   /** The newest commit of a Delta table, read from its log folder (-1 when it has none yet). */
   private static long latestCommit(Path table) {
-    try (Stream<Path> files = Files.list(table.resolve("_delta_log"))) {
-      return files.map(f -> f.getFileName().toString()).filter(f -> f.matches("\\d{20}\\.json"))
-          .mapToLong(f -> Long.parseLong(f.substring(0, 20))).max().orElse(-1);
-    } catch (IOException | UncheckedIOException e) {
-      return -1;
-    }
+    return DeltaTables.newestVersion(TestSpark.spark(), table.toString()).orElse(-1);
   }
 
   /** The newest commit of every staging table. */

@@ -2,6 +2,7 @@ package org.olist.marts.common.delta;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -34,6 +36,12 @@ final class CommitLog {
 
   /** The version of the table's newest commit. */
   static long latestVersion(String table, Configuration conf) {
+    return newestVersion(table, conf).orElseThrow(() -> new OlistException("Cannot read the commits of Delta table "
+        + table + ": no commit file in " + new Path(table, LOG_DIR)));
+  }
+
+  /** The version of the table's newest commit; empty while it has none (no log directory, or no commit in it). */
+  static OptionalLong newestVersion(String table, Configuration conf) {
     Path log = new Path(table, LOG_DIR);
     try {
       FileSystem fs = log.getFileSystem(conf);
@@ -44,10 +52,9 @@ final class CommitLog {
           latest = Math.max(latest, Long.parseLong(name.substring(0, 20)));
         }
       }
-      if (latest < 0) {
-        throw new OlistException("Cannot read the commits of Delta table " + table + ": no commit file in " + log);
-      }
-      return latest;
+      return latest < 0 ? OptionalLong.empty() : OptionalLong.of(latest);
+    } catch (FileNotFoundException e) {
+      return OptionalLong.empty();
     } catch (IOException e) {
       throw new OlistException("Cannot read the commits of Delta table " + table + ": " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
@@ -232,5 +233,13 @@ public final class DeltaTables {
 
   public static long version(SparkSession spark, String path) {
     return CommitLog.latestVersion(path, spark.sparkContext().hadoopConfiguration());
+  }
+
+  /**
+   * The version of the table's newest commit, read from its log; empty while it has none (not created yet, say,
+   * while another process writes it).
+   */
+  public static OptionalLong newestVersion(SparkSession spark, String path) {
+    return CommitLog.newestVersion(path, spark.sparkContext().hadoopConfiguration());
   }
 }

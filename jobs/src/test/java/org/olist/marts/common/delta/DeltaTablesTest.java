@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,6 +55,7 @@ class DeltaTablesTest {
     // the commit is read from the log file, not from history(1): both must agree, for every kind of write
     SparkSession spark = TestSpark.spark();
     String path = dir.resolve("t").toString();
+    assertEquals(OptionalLong.empty(), DeltaTables.newestVersion(spark, path), "no table, no commit");
     Dataset<Row> rows = Frames.of(DDL, new Object[] {1, "2018-01"}, new Object[] {2, "2018-02"});
     List<DeltaTables.Commit> commits = List.of(
         DeltaTables.overwrite(rows, path, CATALOG, List.of("month")),
@@ -69,6 +71,7 @@ class DeltaTablesTest {
       assertEquals(h.getJavaMap(0), c.metrics(), "version " + c.version());
     }
     assertEquals(commits.get(3).version(), DeltaTables.version(spark, path));
+    assertEquals(OptionalLong.of(commits.get(3).version()), DeltaTables.newestVersion(spark, path));
     assertEquals(List.of(1L, 2L, 3L, 4L), commits.stream().map(DeltaTables.Commit::version).toList(),
         "the create is commit 0, then one commit per write");
   }
