@@ -7,6 +7,7 @@
 #   scripts/metrics-test.sh [--warehouse DIR]      (default: ./warehouse, as README command 1 leaves it)
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
+source "$OLIST_ROOT/scripts/lib/e2e.sh"
 
 warehouse=$OLIST_ROOT/warehouse
 while [[ $# -gt 0 ]]; do
@@ -17,8 +18,13 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-fail() { echo "metrics-test FAILED: $*" >&2; exit 1; }
-step() { echo "== $*"; }
+gateway_pid=""
+e2e_cleanup() {
+  [[ -n "$gateway_pid" ]] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null
+  return 0
+}
+work=$OLIST_ROOT/target/metrics-test
+e2e_init metrics-test "$work"
 
 [[ -d "$warehouse/marts" ]] || fail "no warehouse at $warehouse: run scripts/run-pipeline.sh first"
 if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-pushgateway >/dev/null 2>&1; then
@@ -28,13 +34,6 @@ if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-pushgateway 
   command -v promtool >/dev/null 2>&1 && command -v prometheus-pushgateway >/dev/null 2>&1 \
     || fail "promtool and prometheus-pushgateway are needed (Debian packages prometheus, prometheus-pushgateway)"
 fi
-
-work=$OLIST_ROOT/target/metrics-test
-rm -rf "$work" && mkdir -p "$work"
-gateway_pid=""
-cleanup() { [[ -n "$gateway_pid" ]] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null; }
-trap cleanup EXIT
-trap 'echo "interrupted" >&2; exit 130' INT TERM
 
 port=$(olist_free_port)
 step "starting a Pushgateway on 127.0.0.1:$port"
@@ -54,7 +53,7 @@ olist.metrics.textfile = "$textfile"
 olist.metrics.pushgateway = "127.0.0.1:$port"
 CONF
 step "the rls, test and status jobs on $warehouse, the status job exporting the run's SLIs"
-OLIST_LOG_DIR=$work/logs "$OLIST_ROOT/scripts/run-pipeline.sh" --jobs rls,test,status --warehouse "$warehouse" \
+"$OLIST_ROOT/scripts/run-pipeline.sh" --jobs rls,test,status --warehouse "$warehouse" \
   --conf "$work/metrics.conf" --run-id "$run_id" || fail "the run (logs in $work/logs)"
 grep -a -q "Cannot push\|Cannot write the metrics" "$work/logs/$run_id/status.log" \
   && { grep -a "Cannot" "$work/logs/$run_id/status.log" >&2; fail "an export failed"; }

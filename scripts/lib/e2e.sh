@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shared by the end-to-end scripts (cluster-test.sh, s3-test.sh): the same generated input run once in local
-# mode as the reference, and every table of the run under test compared with it (CompareJob).
+# Shared by the end-to-end scripts: their work folder, failure and step lines (metrics-test.sh too), and for
+# cluster-test.sh and s3-test.sh the same generated input run once in local mode as the reference, and every
+# table of the run under test compared with it (CompareJob).
 # Source after lib/launcher.sh; call e2e_init NAME WORK first. The caller defines e2e_cleanup (called on exit).
 
 e2e_init() {
