@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,6 +29,10 @@ class TableMaintenanceTest {
 
   private static Dataset<Row> rows(int id, String month) {
     return Frames.of(DDL, new Object[] {id, month});
+  }
+
+  private static List<String> names(List<FileStatus> files) {
+    return files.stream().map(f -> f.getPath().toString()).sorted().toList();
   }
 
   private static Configuration conf() {
@@ -75,6 +80,9 @@ class TableMaintenanceTest {
     Files.writeString(dir.resolve("t/_month_prints_like_side_file.json"), "{}");
     TableMaintenance.Files storage = TableMaintenance.onStorage(conf(), path);
     assertEquals(3, storage.files(), "two compacted-away files and the compacted one; the log is not data");
+    assertEquals(names(TableMaintenance.dataFiles(conf(), path, false)),
+        names(TableMaintenance.dataFiles(conf(), path, true)),
+        "the local walk finds what one recursive listing (object stores) finds");
 
     TableMaintenance.vacuum(spark, path, TableMaintenance.SAFE_RETENTION_HOURS, false);
     assertEquals(storage, TableMaintenance.onStorage(conf(), path), "removed a minute ago: kept for 168 h");
