@@ -9,6 +9,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.config.Codegen;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.io.NioLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class SparkSessions {
   private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
   private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
   private static final long MIB = 1024L * 1024L;
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
@@ -65,6 +67,16 @@ public final class SparkSessions {
     return conf.set(SHUFFLE_PARTITIONS, "1").set(ADAPTIVE, "false").set(DELTA_SNAPSHOT_PARTITIONS, "1");
   }
 
+  /**
+   * Local {@code file:} paths through {@link NioLocalFileSystem}: Hadoop's own starts a process for each permission
+   * it sets (every file written) and each link status it reads (every Delta commit). For a local master only: a
+   * cluster's executors keep the file systems their Hadoop configuration names.
+   */
+  public static SparkConf nioLocalFiles(SparkConf conf) {
+    NioLocalFileSystem.KEYS.forEach((k, v) -> conf.set(HADOOP_PREFIX + k, v));
+    return conf;
+  }
+
   public static SparkSession create(OlistConfig config, String appName) {
     SparkConf conf = baseConf(config.shufflePartitions())
         .setAppName("olist-marts " + appName + " " + config.runId())
@@ -74,6 +86,9 @@ public final class SparkSessions {
       conf.setIfMissing("spark.master", master);
     }
     conf.setIfMissing("spark.master", "local[*]");
+    if (conf.get("spark.master").startsWith("local")) {
+      nioLocalFiles(conf);
+    }
     boolean small = small(config, conf);
     if (!codegen(config, small)) {
       interpreted(conf);

@@ -18,7 +18,7 @@ public final class TestSpark {
   private static final class Holder {
     static final SparkSession SPARK = SparkSession.builder()
         // tiny frames: as a small run (scripts/cluster-test.sh compares a compiled run with a small one)
-        .config(SparkSessions.smallRun(SparkSessions.interpreted(SparkSessions.baseConf(1)))
+        .config(SparkSessions.nioLocalFiles(SparkSessions.smallRun(SparkSessions.interpreted(SparkSessions.baseConf(1))))
             .setMaster("local[2]")
             .setAppName("olist-marts-tests")
             .set("spark.ui.enabled", "false")
