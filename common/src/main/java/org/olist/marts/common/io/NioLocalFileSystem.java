@@ -75,7 +75,10 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     }
   }
 
-  /** The {@code FileContext} side ({@code fs.AbstractFileSystem.file.impl}): Hadoop's {@code LocalFs} over {@link Raw}. */
+  /**
+   * The {@code FileContext} side ({@code fs.AbstractFileSystem.file.impl}): Hadoop's {@code LocalFs} over
+   * {@link Raw}.
+   */
   public static final class Fs extends ChecksumFs {
     public Fs(URI uri, Configuration conf) throws IOException, URISyntaxException {
       super(new RawFs(uri, conf));

@@ -116,30 +116,28 @@ public final class DataGenJob extends OlistJob {
     int partitions = (int) Math.max(1, Math.min(512, count / rowsPerPartition));
     FlatMapFunction<Long, String> f = index -> source.lines(index).iterator();
     Dataset<String> lines = spark.range(0, count, 1, partitions).flatMap(f, Encoders.STRING());
-    if (partitions == 1) {
-      writeFile(spark, file, os -> {
-        os.write((CsvFormat.header(header) + "\n").getBytes(StandardCharsets.UTF_8));
+    Path tmp = new Path(out + "/_tmp_" + file);
+    if (partitions > 1) {
+      lines.write().mode(SaveMode.Overwrite).option("lineSep", "\n").text(tmp.toString());
+    }
+    writeFile(spark, file, os -> {
+      os.write((CsvFormat.header(header) + "\n").getBytes(StandardCharsets.UTF_8));
+      if (partitions == 1) {
         Iterator<String> it = lines.toLocalIterator();
         while (it.hasNext()) {
           os.write((it.next() + "\n").getBytes(StandardCharsets.UTF_8));
         }
-      });
-      return;
-    }
-    String tmp = out + "/_tmp_" + file;
-    lines.write().mode(SaveMode.Overwrite).option("lineSep", "\n").text(tmp);
-    writeFile(spark, file, os -> {
-      os.write((CsvFormat.header(header) + "\n").getBytes(StandardCharsets.UTF_8));
-      Path dir = new Path(tmp);
-      FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      FileStatus[] parts = fs.globStatus(new Path(dir, "part-*"));
+        return;
+      }
+      FileSystem fs = tmp.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileStatus[] parts = fs.globStatus(new Path(tmp, "part-*"));
       Arrays.sort(parts, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
       for (FileStatus part : parts) {
         try (InputStream in = fs.open(part.getPath())) {
           in.transferTo(os);
         }
       }
-      fs.delete(dir, true);
+      fs.delete(tmp, true);
     });
   }
 

@@ -37,8 +37,8 @@ class GeneratorTest {
       List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
       assertEquals(9, names.size(), "no temporary directory left: " + names);
       for (String f : names) {
-        assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)), Files.readAllBytes(dir.resolve("b").resolve(f)),
-            f);
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a").resolve(f)),
+            Files.readAllBytes(dir.resolve("b").resolve(f)), f);
       }
     }
     byte[] translation = Files.readAllBytes(dir.resolve("a/product_category_name_translation.csv"));

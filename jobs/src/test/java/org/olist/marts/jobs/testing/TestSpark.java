@@ -8,8 +8,9 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.spark.SparkSessions;
 
 /**
- * The one SparkSession of the test JVM (lazy holder): local[2], UI off, Delta on, set up as a small run is (no code
- * generation, one partition per shuffle and for a table's snapshot state).
+ * The one SparkSession of the test JVM (lazy holder): local[2], UI off, Delta on, set up as a small local run is (no
+ * code generation, one partition per shuffle and for a table's snapshot state, local files through
+ * NioLocalFileSystem).
  */
 public final class TestSpark {
   private TestSpark() {
@@ -18,7 +19,8 @@ public final class TestSpark {
   private static final class Holder {
     static final SparkSession SPARK = SparkSession.builder()
         // tiny frames: as a small run (scripts/cluster-test.sh compares a compiled run with a small one)
-        .config(SparkSessions.nioLocalFiles(SparkSessions.smallRun(SparkSessions.interpreted(SparkSessions.baseConf(1))))
+        .config(SparkSessions.nioLocalFiles(
+                SparkSessions.smallRun(SparkSessions.interpreted(SparkSessions.baseConf(1))))
             .setMaster("local[2]")
             .setAppName("olist-marts-tests")
             .set("spark.ui.enabled", "false")
