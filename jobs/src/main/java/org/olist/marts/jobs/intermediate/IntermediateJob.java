@@ -1,8 +1,5 @@
 package org.olist.marts.jobs.intermediate;
 
-import static org.apache.spark.sql.functions.col;
-
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,8 +8,6 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.TableResult;
-import org.olist.marts.common.spark.Keys;
-import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
@@ -42,10 +37,10 @@ public final class IntermediateJob extends OlistJob {
     Dataset<Row> sellers = ctx.read(Tables.STG_SELLERS);
     Dataset<Row> translation = ctx.read(Tables.STG_CATEGORY_TRANSLATION);
 
-    long ordersWithoutItems = orders.join(items, Keys.of(Columns.ORDER_ID), "left_anti").count();
-    long itemsWithoutOrder = items.join(orders.filter(col(Columns.PURCHASE_TS).isNotNull()),
-        Keys.of(Columns.ORDER_ID), "left_anti").count();
-    long itemRows = items.count();
+    Row coverage = OrderItemsJoined.coverage(items, orders).first();
+    long ordersWithoutItems = coverage.getAs(OrderItemsJoined.ORDERS_WITHOUT_ITEMS);
+    long itemsWithoutOrder = coverage.getAs(OrderItemsJoined.ITEMS_WITHOUT_ORDER);
+    long itemRows = coverage.getAs(OrderItemsJoined.ITEM_ROWS);
     if (ordersWithoutItems > 0) {
       LOG.info("{} orders have no items: they are not in {}", ordersWithoutItems, Tables.ORDER_ITEMS_JOINED);
     }
@@ -55,8 +50,8 @@ public final class IntermediateJob extends OlistJob {
     }
     TableResult lines = ctx.publish(Tables.ORDER_ITEMS_JOINED,
         OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
-        Map.of("orders_without_items", Long.toString(ordersWithoutItems),
-            "items_without_order", Long.toString(itemsWithoutOrder)));
+        Map.of(OrderItemsJoined.ORDERS_WITHOUT_ITEMS, Long.toString(ordersWithoutItems),
+            OrderItemsJoined.ITEMS_WITHOUT_ORDER, Long.toString(itemsWithoutOrder)));
     keepMonthPrints(ctx, lines.deltaVersion());
     ctx.publish(Tables.CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
     ctx.publish(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));

@@ -2,11 +2,15 @@ package org.olist.marts.jobs.intermediate;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
@@ -23,7 +27,30 @@ import org.olist.marts.jobs.orderlines.RowHash;
  * columns, the quality rules and the change-detection hash. Each derivation is its own function.
  */
 public final class OrderItemsJoined {
+  public static final String ITEM_ROWS = "item_rows";
+  public static final String ORDERS_WITHOUT_ITEMS = "orders_without_items";
+  public static final String ITEMS_WITHOUT_ORDER = "items_without_order";
+  private static final String ORDER_ROWS = "order_rows";
+  private static final String PURCHASED = "purchased";
+
   private OrderItemsJoined() {
+  }
+
+  /**
+   * How the order lines cover the orders, as one row from one join of the per-order counts: {@link #ITEM_ROWS} (all
+   * lines), {@link #ORDERS_WITHOUT_ITEMS} (order rows no line names) and {@link #ITEMS_WITHOUT_ORDER} (lines whose
+   * order is missing or has no purchase time: they are not in the joined table). A null key matches nothing, as
+   * in an anti-join.
+   */
+  public static Dataset<Row> coverage(Dataset<Row> items, Dataset<Row> orders) {
+    Dataset<Row> lines = items.groupBy(col(Columns.ORDER_ID)).agg(count(lit(1)).as(ITEM_ROWS));
+    Dataset<Row> heads = orders.groupBy(col(Columns.ORDER_ID)).agg(count(lit(1)).as(ORDER_ROWS),
+        max(col(Columns.PURCHASE_TS).isNotNull()).as(PURCHASED));
+    return lines.join(heads, Keys.of(Columns.ORDER_ID), "full_outer").agg(
+        coalesce(sum(col(ITEM_ROWS)), lit(0L)).as(ITEM_ROWS),
+        coalesce(sum(when(col(ITEM_ROWS).isNull(), col(ORDER_ROWS))), lit(0L)).as(ORDERS_WITHOUT_ITEMS),
+        coalesce(sum(when(not(coalesce(col(PURCHASED), lit(false))), col(ITEM_ROWS))), lit(0L))
+            .as(ITEMS_WITHOUT_ORDER));
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.olist.marts.jobs.intermediate;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.testing.Frames;
 
@@ -155,5 +157,28 @@ class OrderItemsJoinedTest {
         orders, CUSTOMERS, PRODUCTS, SELLERS);
     assertEquals(List.of(), ContractCheck.differences(
         ModelCatalog.get().table("int_sales__order_items_joined"), out.schema(), false));
+  }
+
+  @Test
+  void coverageCountsWhatTheAntiJoinsCount() {
+    Dataset<Row> orders = Frames.table("stg_orders",
+        order("o1", "c1", "delivered", "2018-01-01 10:00:00", null, null, null, null),
+        order("o2", "c2", "canceled", "2018-01-02 10:00:00", null, null, null, null),
+        order("o3", "c3", "created", null, null, null, null, null),
+        order("o4", "c4", "unavailable", null, null, null, null, null));
+    Dataset<Row> items = Frames.table("stg_order_items", item("o1", 1, "prod1", "sel1", "1.00"),
+        item("o1", 2, "prod1", "sel1", "1.00"), item("o3", 1, "prod1", "sel1", "1.00"),
+        item("x9", 1, "prod1", "sel1", "1.00"), item("x9", 2, "prod1", "sel1", "1.00"));
+    Row c = OrderItemsJoined.coverage(items, orders).first();
+    // o2 and o4 have no line; o3 has no purchase time and x9 no order: three lines are not in the joined table
+    assertEquals(5L, (long) c.getAs(OrderItemsJoined.ITEM_ROWS));
+    assertEquals(2L, (long) c.getAs(OrderItemsJoined.ORDERS_WITHOUT_ITEMS));
+    assertEquals(3L, (long) c.getAs(OrderItemsJoined.ITEMS_WITHOUT_ORDER));
+    assertEquals(orders.join(items, Keys.of(Columns.ORDER_ID), "left_anti").count(),
+        (long) c.getAs(OrderItemsJoined.ORDERS_WITHOUT_ITEMS));
+    assertEquals(items.join(orders.filter(col(Columns.PURCHASE_TS).isNotNull()), Keys.of(Columns.ORDER_ID),
+        "left_anti").count(), (long) c.getAs(OrderItemsJoined.ITEMS_WITHOUT_ORDER));
+    Row none = OrderItemsJoined.coverage(items.limit(0), orders.limit(0)).first();
+    assertEquals(List.of(0L, 0L, 0L), List.of(none.getLong(0), none.getLong(1), none.getLong(2)));
   }
 }
