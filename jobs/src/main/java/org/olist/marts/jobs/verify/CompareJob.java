@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class CompareJob extends OlistJob {
   public static final String NAME = "compare";
   public static final String EXPECTED_OPTION = "--expected";
-    private static final Logger LOG = LoggerFactory.getLogger(CompareJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CompareJob.class);
 
   private final String expectedRoot;
 
