@@ -14,7 +14,7 @@ public final class Dimensions {
   public static final String CUSTOMER_SK = MartColumns.CUSTOMER_SK;
   public static final String PRODUCT_SK = MartColumns.PRODUCT_SK;
   public static final String SELLER_SK = MartColumns.SELLER_SK;
-  public static final String CUSTOMER_STATE_CODE = "customer_state_code";
+  public static final String CUSTOMER_STATE_CODE = MartColumns.CUSTOMER_STATE_CODE;
   public static final String SELLER_STATE_CODE = MartColumns.SELLER_STATE_CODE;
   public static final String UNKNOWN_MEMBER_REASON = "Unknown Member";
 

@@ -1,7 +1,11 @@
 package org.olist.marts.jobs.rls;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +14,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.olist.marts.common.OlistException;
 
 /**
  * The states a user may see, shared by every user whose access groups grant exactly those states (SPEC §5): the
@@ -17,7 +22,8 @@ import java.util.stream.Collectors;
  * regions) share one set, so a new user costs a copy only when their states are a new combination.
  *
  * @param name the set's name: the fewest groups of one of its users that grant it, lower-case, joined by
- *     {@code _} ({@code sudeste_sul}); the secured copies live in {@code secure/<name>/} and Trino's schema is
+ *     {@code _} ({@code sudeste_sul}), followed by a digest of its states where two sets would read alike; unique
+ *     among the sets (or {@link #of} refuses, naming both groups); the secured copies live in {@code secure/<name>/} and Trino's schema is
  *     {@code secure_<name>}
  * @param states the state codes, sorted
  * @param users the users' emails, sorted
@@ -50,15 +56,34 @@ public record AccessSet(String name, SortedSet<String> states, SortedSet<String>
     });
     Map<String, Long> named = usersByStates.keySet().stream()
         .collect(Collectors.groupingBy(states -> name(namingGroups.get(states)), Collectors.counting()));
+    Map<String, SortedSet<String>> groupsByName = new TreeMap<>();
     List<AccessSet> out = new ArrayList<>();
     usersByStates.forEach((states, users) -> {
-      String name = name(namingGroups.get(states));
-      // groups named A_B and A, B would both read a_b: the states tell such sets apart
-      out.add(new AccessSet(named.get(name) > 1 ? name + "_" + Integer.toHexString(states.hashCode()) : name,
-          states, users));
+      SortedSet<String> groups = namingGroups.get(states);
+      String base = name(groups);
+      // groups named A_B and A, B, or GRP-X and GRP_X, would all read alike: the states tell such sets apart
+      String name = named.get(base) > 1 ? base + "_" + statesDigest(states) : base;
+      SortedSet<String> clash = groupsByName.putIfAbsent(name, groups);
+      if (clash != null) {
+        throw new OlistException("Cannot name the access sets: the groups " + clash + " and " + groups
+            + " grant different states but both name the set '" + name + "' (schema " + SCHEMA_PREFIX + name
+            + "); rename one of the groups in the seeds");
+      }
+      out.add(new AccessSet(name, states, users));
     });
     out.sort(Comparator.comparing(AccessSet::name));
     return out;
+  }
+
+  /** Eight hex digits of the SHA-256 of the sorted states: a content digest, unlike a sum of codes' hashes. */
+  static String statesDigest(SortedSet<String> states) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(String.join(",", states).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private static String name(SortedSet<String> groups) {

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -58,6 +59,8 @@ public final class RlsJob extends OlistJob {
   /** The marts copied per access set. */
   static final List<String> COPIED = List.of(Tables.FCT_ORDER_ITEMS, Tables.DIM_CUSTOMERS, Tables.DIM_SELLERS,
       Tables.DIM_PRODUCTS, Tables.DIM_DATE);
+  /** Where a person's visible orders went: the secured dim_customers locates them by these (SPEC §5). */
+  static final List<String> LOCATED_BY = List.of(Tables.ORDER_ITEMS_JOINED, Tables.STG_CUSTOMERS);
   /**
    * The marts only the admin reads: the status row counts the whole fact and dates its latest order, and the
    * security tables name every user and group. A new mart must be added to one of the two lists (a test holds it).
@@ -96,7 +99,7 @@ public final class RlsJob extends OlistJob {
     ctx.publish(Tables.RLS_USERS, usersDf.coalesce(1), (long) users.size() - 1, Map.of("seed", dir));
     writeRules(ctx, sets, rules);
 
-    List<String> missing = COPIED.stream().filter(t -> !ctx.exists(t)).toList();
+    List<String> missing = Stream.concat(COPIED.stream(), LOCATED_BY.stream()).filter(t -> !ctx.exists(t)).toList();
     if (missing.isEmpty()) {
       copies(ctx, sets);
     } else {
@@ -134,7 +137,9 @@ public final class RlsJob extends OlistJob {
     try {
       Map<String, Dataset<Row>> copies = new LinkedHashMap<>();
       copies.put(Tables.FCT_ORDER_ITEMS, lines);
-      copies.put(Tables.DIM_CUSTOMERS, SecuredCopies.customers(ctx.read(Tables.DIM_CUSTOMERS), lines,
+      Dataset<Row> locations = SecuredCopies.orderLocations(ctx.read(Tables.ORDER_ITEMS_JOINED),
+          ctx.read(Tables.STG_CUSTOMERS));
+      copies.put(Tables.DIM_CUSTOMERS, SecuredCopies.customers(ctx.read(Tables.DIM_CUSTOMERS), lines, locations,
           statesBySet.keySet()));
       copies.put(Tables.DIM_SELLERS, SecuredCopies.sellers(sellers, statesBySet));
       copies.put(Tables.DIM_PRODUCTS, SecuredCopies.products(ctx.read(Tables.DIM_PRODUCTS), lines,

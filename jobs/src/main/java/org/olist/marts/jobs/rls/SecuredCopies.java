@@ -44,7 +44,7 @@ import org.olist.marts.jobs.warehouse.MartColumns;
  *       visible orders 1..n in the fact's order, {@code row_hash} hashes the copy's own columns, {@code loaded_at}
  *       is when the copy wrote the row (the fact's numbers, hash and write times depend on hidden lines);</li>
  *   <li>dim_customers: the persons of the visible lines, with order count, first/last order and repeat buyer
- *       counted from those lines;</li>
+ *       counted from those lines, and located where their most recent visible order went;</li>
  *   <li>dim_sellers: the sellers of the states; dim_products: the products of the visible lines; dim_date: all.</li>
  * </ul>
  * Each dimension keeps its unknown member (a constant row). Lines whose seller is unknown have no state: no set
@@ -55,6 +55,7 @@ public final class SecuredCopies {
   public static final String ACCESS_SET = "_access_set";
   static final String STATE = "_seller_state";
   private static final String VISIBLE_NUMBER = "_visible_number";
+  private static final String RECENCY = "_recency";
   private static final String WHOLE_TABLE = "";
 
   private SecuredCopies() {
@@ -108,16 +109,41 @@ public final class SecuredCopies {
         .select(Arrays.asList(lines.columns()).contains(ACCESS_SET) ? withSet(columns) : out);
   }
 
-  /** Each set's persons of its {@code lines}, their figures counted from those lines; and the unknown member. */
-  public static Dataset<Row> customers(Dataset<Row> dimCustomers, Dataset<Row> lines, Collection<String> sets) {
-    Dataset<Row> figures = lines.filter(col(MartColumns.CUSTOMER_SK).notEqual(MartColumns.UNKNOWN_KEY))
-        .groupBy(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK))
+  /**
+   * Where each order went: {@code order_id} and the location columns of {@code dim_customers}, from the order lines'
+   * per-order {@code customer_id} and that customer's staged row.
+   */
+  public static Dataset<Row> orderLocations(Dataset<Row> orderLines, Dataset<Row> stagedCustomers) {
+    return orderLines.select(col(Columns.ORDER_ID), col(Columns.CUSTOMER_ID)).distinct()
+        .join(stagedCustomers.select(col(Columns.CUSTOMER_ID), col(Columns.CUSTOMER_CITY),
+            col(Columns.CUSTOMER_STATE).alias(MartColumns.CUSTOMER_STATE_CODE), col(Columns.CUSTOMER_ZIP)),
+            Keys.of(Columns.CUSTOMER_ID))
+        .drop(Columns.CUSTOMER_ID);
+  }
+
+  /**
+   * Each set's persons of its {@code lines}, their figures counted from those lines and their location that of
+   * their most recent visible order ({@code locations}: {@link #orderLocations}); and the unknown member.
+   */
+  public static Dataset<Row> customers(Dataset<Row> dimCustomers, Dataset<Row> lines, Dataset<Row> locations,
+                                       Collection<String> sets) {
+    Dataset<Row> known = lines.filter(col(MartColumns.CUSTOMER_SK).notEqual(MartColumns.UNKNOWN_KEY));
+    Dataset<Row> figures = known.groupBy(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK))
         .agg(min(col(Columns.ORDER_DATE)).alias(Columns.FIRST_ORDER_DATE),
             max(col(Columns.ORDER_DATE)).alias(Columns.LAST_ORDER_DATE),
             countDistinct(col(Columns.ORDER_ID)).alias(Columns.ORDER_COUNT));
-    Dataset<Row> persons = dimCustomers.drop(Columns.FIRST_ORDER_DATE, Columns.LAST_ORDER_DATE, Columns.ORDER_COUNT,
-            Columns.IS_REPEAT_BUYER)
+    // the visible numbering follows purchase time, ties by order id: the highest is the most recent visible order
+    Dataset<Row> latest = known.select(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK), col(Columns.ORDER_ID),
+            col(Columns.ORDER_SEQUENCE_NUMBER)).distinct()
+        .withColumn(RECENCY, row_number().over(Window.partitionBy(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK))
+            .orderBy(col(Columns.ORDER_SEQUENCE_NUMBER).desc_nulls_last(), col(Columns.ORDER_ID).desc())))
+        .filter(col(RECENCY).equalTo(1))
+        .join(locations, Keys.of(Columns.ORDER_ID), "left")
+        .select(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK), col(Columns.CUSTOMER_CITY),
+            col(MartColumns.CUSTOMER_STATE_CODE), col(Columns.CUSTOMER_ZIP));
+    Dataset<Row> persons = dimCustomers.select(col(MartColumns.CUSTOMER_SK), col(Columns.CUSTOMER_UNIQUE_ID))
         .join(figures, Keys.of(MartColumns.CUSTOMER_SK), "inner")
+        .join(latest, Keys.of(ACCESS_SET, MartColumns.CUSTOMER_SK), "inner")
         .withColumn(Columns.IS_REPEAT_BUYER, col(Columns.ORDER_COUNT).gt(1))
         .select(withSet(dimCustomers.columns()));
     return unknownMember(dimCustomers, MartColumns.CUSTOMER_SK, sets).unionByName(persons);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,6 +41,14 @@ public final class TrinoAccessRules {
           + "' is also a seed user (the admin reads the base marts; choose another olist.rls.trino-admin)");
     }
     String anyMapped = exactly(mapped);
+    Map<String, SortedSet<String>> statesBySchema = new TreeMap<>();
+    for (AccessSet set : sets) {
+      SortedSet<String> other = statesBySchema.putIfAbsent(set.schema(), set.states());
+      if (other != null) {
+        throw new OlistException("Cannot generate the Trino access rules: two access sets (states " + other
+            + " and " + set.states() + ") would share the schema " + set.schema());
+      }
+    }
 
     List<Map<String, Object>> catalogs = new ArrayList<>();
     catalogs.add(rule("user", adminUser, "catalog", ".*", "allow", "all"));

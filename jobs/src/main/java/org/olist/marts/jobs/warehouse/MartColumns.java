@@ -9,6 +9,7 @@ public final class MartColumns {
   public static final String PRODUCT_SK = "product_sk";
   public static final String SELLER_SK = "seller_sk";
   public static final String SELLER_STATE_CODE = "seller_state_code";
+  public static final String CUSTOMER_STATE_CODE = "customer_state_code";
   public static final String LOADED_AT = "loaded_at";
   /** The key of each dimension's unknown member. */
   public static final long UNKNOWN_KEY = -1L;

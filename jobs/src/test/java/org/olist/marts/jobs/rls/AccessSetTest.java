@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -72,6 +73,54 @@ class AccessSetTest {
 
     OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(sets, "ceo@olist.com"));
     assertTrue(e.getMessage().contains("is also a seed user"), e.getMessage());
+  }
+
+  /** GRP-X and GRP_X both read grp_x, and AC+SP and AP+SC have the same sum of hash codes. */
+  @Test
+  void setsWhoseGroupsReadAlikeGetDistinctNamesAndSchemas() throws Exception {
+    List<String> groups = List.of("access_group,state_code", "GRP-X,AC", "GRP-X,SP", "GRP_X,AP", "GRP_X,SC");
+    List<String> users = List.of("user_email,access_group,access_level", "a@olist.com,GRP-X,analyst",
+        "b@olist.com,GRP_X,analyst");
+    RlsSeeds.Validated v = RlsSeeds.validate(users, groups, ModelCatalog.get().stateCodes());
+    assertEquals(List.of(), v.problems());
+    List<AccessSet> sets = AccessSet.of(v);
+    assertEquals(2, sets.size());
+    assertTrue(!sets.get(0).name().equals(sets.get(1).name()), "names " + sets);
+    Map<String, AccessSet> byUser = sets.stream().collect(Collectors.toMap(s -> s.users().first(), s -> s));
+    assertEquals(List.of("AC", "SP"), List.copyOf(byUser.get("a@olist.com").states()));
+    assertEquals(List.of("AP", "SC"), List.copyOf(byUser.get("b@olist.com").states()));
+    JsonNode tables = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin")).get("tables");
+    assertTrue(!tables.get(1).get("schema").asText().equals(tables.get(2).get("schema").asText()),
+        "the rules grant each set its own schema");
+    for (JsonNode rule : List.of(tables.get(1), tables.get(2))) {
+      String schema = rule.get("schema").asText();
+      assertEquals(byUser.get("a@olist.com").schema().equals(schema), matches(rule.get("user").asText(),
+          "a@olist.com"), "a@olist.com reads " + schema + " only if it is their set's");
+    }
+  }
+
+  @Test
+  void aGroupNamedLikeAnotherSetsDisambiguatedNameIsRefusedNamingBothGroups() {
+    SortedSet<String> acSp = new TreeSet<>(List.of("AC", "SP"));
+    String taken = "grp_x_" + AccessSet.statesDigest(acSp);
+    List<String> groups = List.of("access_group,state_code", "GRP-X,AC", "GRP-X,SP", "GRP_X,AP", "GRP_X,SC",
+        taken.toUpperCase() + ",RJ");
+    List<String> users = List.of("user_email,access_group,access_level", "a@olist.com,GRP-X,analyst",
+        "b@olist.com,GRP_X,analyst", "c@olist.com," + taken.toUpperCase() + ",analyst");
+    RlsSeeds.Validated v = RlsSeeds.validate(users, groups, ModelCatalog.get().stateCodes());
+    assertEquals(List.of(), v.problems());
+    OlistException e = assertThrows(OlistException.class, () -> AccessSet.of(v));
+    assertTrue(e.getMessage().contains("[GRP-X]") && e.getMessage().contains("[" + taken.toUpperCase() + "]"),
+        e.getMessage());
+  }
+
+  @Test
+  void theRulesRefuseTwoSetsOfOneSchema() {
+    List<AccessSet> twins = List.of(
+        new AccessSet("x", new TreeSet<>(List.of("AC")), new TreeSet<>(List.of("a@olist.com"))),
+        new AccessSet("x", new TreeSet<>(List.of("SP")), new TreeSet<>(List.of("b@olist.com"))));
+    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(twins, "admin"));
+    assertTrue(e.getMessage().contains("secure_x"), e.getMessage());
   }
 
   private static boolean matches(String regex, String user) {

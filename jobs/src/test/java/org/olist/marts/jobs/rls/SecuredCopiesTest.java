@@ -45,14 +45,38 @@ class SecuredCopiesTest {
             "90000"});
   }
 
-  private static Object[] person(long sk, String id, String first, String last, long orders) {
-    return new Object[] {sk, id, "curitiba", "PR", "80000", first == null ? null : date(first),
+  private static Object[] person(long sk, String id, String city, String state, String first, String last,
+                                 long orders) {
+    return new Object[] {sk, id, city, state, city == null ? null : state + "000", first == null ? null : date(first),
         last == null ? null : date(last), orders, orders > 1};
   }
 
+  /** The base dim_customers: P1 located where their latest order, H (sold from SP), went. */
   private static Dataset<Row> customers() {
-    return Frames.table(Tables.DIM_CUSTOMERS, person(-1, "unknown", null, null, 0),
-        person(P1, "p1", "2017-01-05", "2017-04-01", 4), person(P2, "p2", "2017-02-11", "2017-02-11", 1));
+    return Frames.table(Tables.DIM_CUSTOMERS, person(-1, "unknown", null, null, null, null, 0),
+        person(P1, "p1", "campinas", "SP", "2017-01-05", "2017-05-02", 5),
+        person(P2, "p2", "santos", "SP", "2017-02-11", "2017-03-20", 2));
+  }
+
+  /** dim_customers of a warehouse that never held the SP lines: P1 located by D, P2 by G. */
+  private static Dataset<Row> customersWithoutTheHiddenLines() {
+    return Frames.table(Tables.DIM_CUSTOMERS, person(-1, "unknown", null, null, null, null, 0),
+        person(P1, "p1", "florianopolis", "SC", "2017-01-05", "2017-04-01", 3),
+        person(P2, "p2", "santos", "SP", "2017-03-20", "2017-03-20", 1));
+  }
+
+  /** Where each order went ({@link SecuredCopies#orderLocations}'s layout). */
+  private static Dataset<Row> locations() {
+    return Frames.of("order_id string, customer_city string, customer_state_code string, "
+            + "customer_zip_code_prefix string",
+        new Object[] {"A", "curitiba", "PR", "PR000"}, new Object[] {"B", "sao paulo", "SP", "SP000"},
+        new Object[] {"C", "londrina", "PR", "PR000"}, new Object[] {"D", "florianopolis", "SC", "SC000"},
+        new Object[] {"E", "santos", "SP", "SP000"}, new Object[] {"F", "recife", "PE", "PE000"},
+        new Object[] {"G", "santos", "SP", "SP000"}, new Object[] {"H", "campinas", "SP", "SP000"});
+  }
+
+  private static Dataset<Row> locationsWithoutTheHiddenLines() {
+    return locations().filter("order_id NOT IN ('B', 'E', 'H')");
   }
 
   private static Object[] product(long sk) {
@@ -63,13 +87,17 @@ class SecuredCopiesTest {
     return Frames.table(Tables.DIM_PRODUCTS, product(-1), product(1), product(2), product(3));
   }
 
-  /** P1 bought A (RS), B (SP), C (RS), D (one line SP, one RS); P2 bought E (SP); F has no known person. */
+  /**
+   * P1 bought A (RS), B (SP), C (RS), D (one line SP, one RS), H (SP, the latest); P2 bought E (SP) and G (unknown
+   * seller); F has no known person.
+   */
   private static Dataset<Row> fact() {
     return Frames.table(Tables.FCT_ORDER_ITEMS,
         line("A", 1, P1, 1, 20, "2017-01-05", 1, "h1"), line("B", 1, P1, 2, 10, "2017-02-10", 2, "h2"),
         line("C", 1, P1, 1, 20, "2017-03-01", 3, "h3"), line("D", 1, P1, 2, 10, "2017-04-01", 4, "h4"),
         line("D", 2, P1, 3, 20, "2017-04-01", 4, "h5"), line("E", 1, P2, 2, 10, "2017-02-11", 1, "h6"),
-        line("F", 1, -1, 1, 20, "2017-03-15", null, "h7"), line("G", 1, P2, 1, -1, "2017-03-20", 2, "h8"));
+        line("F", 1, -1, 1, 20, "2017-03-15", null, "h7"), line("G", 1, P2, 1, -1, "2017-03-20", 2, "h8"),
+        line("H", 1, P1, 2, 10, "2017-05-02", 5, "h9"));
   }
 
   /** What the fact would hold had SP never existed: P1's orders A, C, D numbered 1..3, other hashes and stamps. */
@@ -98,7 +126,11 @@ class SecuredCopiesTest {
   }
 
   private static Dataset<Row> customersOf(Dataset<Row> fact) {
-    return sul(SecuredCopies.customers(customers(), tagged(fact, SETS, COPIED), SETS.keySet()));
+    return customersOf(fact, customers(), locations());
+  }
+
+  private static Dataset<Row> customersOf(Dataset<Row> fact, Dataset<Row> customers, Dataset<Row> locations) {
+    return sul(SecuredCopies.customers(customers, tagged(fact, SETS, COPIED), locations, SETS.keySet()));
   }
 
   private static Dataset<Row> productsOf(Dataset<Row> fact) {
@@ -130,8 +162,11 @@ class SecuredCopiesTest {
   void theCopiesEqualThoseOfAFactThatNeverHeldTheHiddenLines() {
     JavaDataFrameSuiteBase frames = new JavaDataFrameSuiteBase();
     frames.assertDataFrameNoOrderEquals(lines(factWithoutTheHiddenLines()), lines(fact()));
-    frames.assertDataFrameNoOrderEquals(customersOf(factWithoutTheHiddenLines()), customersOf(fact()));
+    frames.assertDataFrameNoOrderEquals(customersOf(factWithoutTheHiddenLines(), customersWithoutTheHiddenLines(),
+        locationsWithoutTheHiddenLines()), customersOf(fact()));
     frames.assertDataFrameNoOrderEquals(productsOf(factWithoutTheHiddenLines()), productsOf(fact()));
+    frames.assertDataFrameNoOrderEquals(sul(SecuredCopies.sellers(sellers().filter("seller_state_code = 'RS' OR "
+        + "seller_sk = -1"), SETS)), sul(SecuredCopies.sellers(sellers(), SETS)));
   }
 
   @Test
@@ -143,7 +178,11 @@ class SecuredCopiesTest {
     assertEquals(date("2017-01-05"), p1.getAs("first_order_date"));
     assertEquals(date("2017-04-01"), p1.getAs("last_order_date"));
     assertEquals(true, p1.getAs("is_repeat_buyer"));
-    assertEquals("curitiba", p1.getAs("customer_city"), "attributes of the person are kept");
+    assertEquals("florianopolis", p1.getAs("customer_city"),
+        "located by D, the latest visible order, not by H (SP), the latest of all");
+    assertEquals("SC", p1.getAs("customer_state_code"));
+    assertEquals("SC000", p1.getAs("customer_zip_code_prefix"));
+    assertEquals("p1", p1.getAs("customer_unique_id"), "the person's own key is kept");
   }
 
   @Test
@@ -163,7 +202,7 @@ class SecuredCopiesTest {
     Map<String, Map<String, SecuredCopies.Print>> before = SecuredCopies.prints(tagged(fact(), SETS, COPIED),
         "order_year_month");
     assertEquals(List.of("2017-01", "2017-03", "2017-04"), List.copyOf(before.get("sul").keySet()));
-    assertEquals(List.of("2017-02", "2017-04"), List.copyOf(before.get("sp").keySet()));
+    assertEquals(List.of("2017-02", "2017-04", "2017-05"), List.copyOf(before.get("sp").keySet()));
     assertEquals(before, SecuredCopies.prints(tagged(fact(), SETS, ts("2021-05-05 00:00:00")), "order_year_month"),
         "a new write stamp alone is no change");
     Map<String, Map<String, SecuredCopies.Print>> after = SecuredCopies.prints(
