@@ -1,6 +1,7 @@
 package org.olist.marts.jobs.rls;
 
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.max;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -139,6 +140,33 @@ class RlsJobTest {
     }
     assertEquals("national", schemaUsers().entrySet().stream().filter(x -> x.getValue().contains("ceo@olist.com"))
         .map(x -> x.getKey().substring(AccessSet.SCHEMA_PREFIX.length())).findFirst().orElseThrow());
+  }
+
+  /**
+   * A person's location in a set's copy is that of their most recent order the set sees, found here from the
+   * staged orders and customers; on the sample some SUL customers bought later from sellers elsewhere.
+   */
+  @Test
+  void aPersonInACopyIsLocatedByTheirMostRecentVisibleOrder() {
+    Dataset<Row> copied = Pipeline.table(wh, "secure/sul", Tables.FCT_ORDER_ITEMS).filter("customer_sk <> -1");
+    Dataset<Row> orders = Pipeline.table(wh, "staging", Tables.STG_ORDERS)
+        .select("order_id", "customer_id", "order_purchase_timestamp");
+    Dataset<Row> located = Pipeline.table(wh, "staging", Tables.STG_CUSTOMERS).select("customer_id",
+        "customer_city", "customer_state", "customer_zip_code_prefix");
+    Dataset<Row> expected = copied.select("customer_sk", "order_id").distinct().join(orders, "order_id")
+        .join(located, "customer_id")
+        .groupBy("customer_sk").agg(expr("max_by(struct(customer_city, customer_state, customer_zip_code_prefix), "
+            + "struct(order_purchase_timestamp, order_id))").alias("at"));
+    Dataset<Row> persons = Pipeline.table(wh, "secure/sul", Tables.DIM_CUSTOMERS).filter("customer_sk <> -1");
+    Dataset<Row> got = persons.selectExpr("customer_sk",
+        "struct(customer_city, customer_state_code, customer_zip_code_prefix) AS got");
+    assertEquals(persons.count(), expected.count(), "one expected location per person of the copy");
+    Dataset<Row> wrong = expected.join(got, "customer_sk").filter("NOT (at <=> got)");
+    assertEquals(List.of(), wrong.limit(5).collectAsList(), "persons located by an order SUL does not see");
+    long movedOnElsewhere = Pipeline.table(wh, "marts", Tables.DIM_CUSTOMERS).selectExpr("customer_sk",
+            "struct(customer_city, customer_state_code, customer_zip_code_prefix) AS base")
+        .join(got, "customer_sk").filter("NOT (base <=> got)").count();
+    assertTrue(movedOnElsewhere > 0, "the sample has persons whose latest order SUL does not see");
   }
 
   @Test
