@@ -34,6 +34,8 @@ Usage: scripts/run-pipeline.sh [options] [-- <spark-submit args>]
   -h, --help         this help
 
 A failed job stops the run (exit 1); the status job still records the failed attempt when it is selected.
+The engineering clock (meta_project_status.pipeline_last_run_at) moves only after a run of every default job
+that passed every error test; a run of some jobs only (--jobs status, say) is recorded as a "partial" attempt.
 
 Environment: SPARK_HOME (use its spark-submit), OLIST_INPUT, OLIST_WAREHOUSE, OLIST_RLS_SEEDS (RLS seed directory,
 default data/seeds), OLIST_DRIVER_MEMORY (local JVM heap, default 4g), OLIST_JAVA_OPTS (extra local JVM options),
@@ -110,9 +112,12 @@ mkdir -p "$log_dir"
 
 olist_ensure_built || exit 1
 
-# the run's jobs share the warehouse lease (SPEC §10): kept for this script's lifetime, released by the last job
+# the run's jobs share the warehouse lease (SPEC §10): one attempt, kept between jobs while this script lives,
+# released by the last job; each job's JVM stops itself if this script dies
 job_args=(--conf "$conf_file" --input "$input" --warehouse "$warehouse" --run-id "$run_id"
-  --set "olist.test.run-results-file=$OLIST_ROOT/target/run_results.json" --set "olist.lease.holder-pid=$$")
+  --set "olist.test.run-results-file=$OLIST_ROOT/target/run_results.json" --set "olist.lease.keeper-pid=$$"
+  --set "olist.lease.attempt=$run_id-$$-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+  --set "olist.status.run-jobs=$(IFS=,; echo "${selected[*]}")")
 [[ -n "${OLIST_RLS_SEEDS:-}" ]] || job_args+=(--set "olist.rls.seeds=$OLIST_ROOT/data/seeds")
 [[ $full_refresh == 1 ]] && job_args+=(--full-refresh)
 [[ -n "$from" ]] && job_args+=(--from "$from" --to "$to")

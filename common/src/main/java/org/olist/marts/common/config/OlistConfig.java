@@ -51,7 +51,8 @@ public final class OlistConfig {
   public static final String LEASE_ENABLED = "olist.lease.enabled";
   public static final String LEASE_TTL_SECONDS = "olist.lease.ttl-seconds";
   public static final String LEASE_VERIFY_MILLIS = "olist.lease.verify-millis";
-  public static final String LEASE_HOLDER_PID = "olist.lease.holder-pid";
+  public static final String LEASE_KEEPER_PID = "olist.lease.keeper-pid";
+  public static final String LEASE_ATTEMPT = "olist.lease.attempt";
   public static final String LEASE_RELEASE = "olist.lease.release";
   public static final String RLS_SEEDS = "olist.rls.seeds";
   public static final String TRINO_ADMIN = "olist.rls.trino-admin";
@@ -59,6 +60,7 @@ public final class OlistConfig {
   public static final String RUN_RESULTS_FILE = "olist.test.run-results-file";
   public static final String TEST_PARALLELISM = "olist.test.parallelism";
   public static final String FAILED_JOB = "olist.status.failed-job";
+  public static final String RUN_JOBS = "olist.status.run-jobs";
   public static final String VACUUM_RETENTION_HOURS = "olist.maintenance.vacuum-retention-hours";
   public static final String ALLOW_SHORT_RETENTION = "olist.maintenance.allow-short-retention";
   public static final String MIN_SMALL_FILES = "olist.maintenance.min-small-files";
@@ -105,6 +107,7 @@ public final class OlistConfig {
   private final String runResultsFile;
   private final int testParallelism;
   private final String failedJob;
+  private final List<String> runJobs;
   private final Maintenance maintenance;
   private final Slo slo;
   private final Metrics metrics;
@@ -137,7 +140,8 @@ public final class OlistConfig {
       this.conflictRetries = config.getInt(CONFLICT_RETRIES);
       this.leaseEnabled = config.getBoolean(LEASE_ENABLED);
       this.leaseTerms = new WarehouseLease.Terms(Duration.ofSeconds(config.getLong(LEASE_TTL_SECONDS)),
-          Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_HOLDER_PID));
+          Duration.ofMillis(config.getLong(LEASE_VERIFY_MILLIS)), config.getLong(LEASE_KEEPER_PID),
+          config.getString(LEASE_ATTEMPT));
       this.leaseRelease = config.getBoolean(LEASE_RELEASE);
       this.rlsSeeds = stripSlash(config.getString(RLS_SEEDS));
       this.trinoAdmin = config.getString(TRINO_ADMIN);
@@ -149,6 +153,8 @@ public final class OlistConfig {
       this.runResultsFile = config.getString(RUN_RESULTS_FILE);
       this.testParallelism = config.getInt(TEST_PARALLELISM);
       this.failedJob = config.getString(FAILED_JOB);
+      this.runJobs = Arrays.stream(config.getString(RUN_JOBS).split(",")).map(String::trim)
+          .filter(j -> !j.isEmpty()).toList();
       this.maintenance = new Maintenance(nonNegative(VACUUM_RETENTION_HOURS), config.getBoolean(ALLOW_SHORT_RETENTION),
           (int) nonNegative(MIN_SMALL_FILES), nonNegative(SMALL_FILE_BYTES), (int) nonNegative(CHECKPOINT_AFTER_COMMITS),
           Arrays.stream(config.getString(MAINTENANCE_TABLES).split(",")).map(String::trim).filter(t -> !t.isEmpty())
@@ -336,6 +342,14 @@ public final class OlistConfig {
   /** Set by the orchestrator when a job of the run failed, so that the status job records the attempt. */
   public String failedJob() {
     return failedJob;
+  }
+
+  /**
+   * The jobs of this run, as the orchestrator selected them; empty when not known (a job submitted by hand). The
+   * engineering clock moves only for a run that contained every job of the default pipeline.
+   */
+  public List<String> runJobs() {
+    return runJobs;
   }
 
   /** What the maintain job does to each table, and to which ({@code tables}, as {@code <layer>/<table>}; empty: all). */

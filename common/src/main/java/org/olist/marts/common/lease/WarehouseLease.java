@@ -21,17 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer at a time on a warehouse (SPEC §10): a lease file at {@code <warehouse>/_lease.json} naming the run
- * that holds it. A job acquires it before writing, renews it while it runs (every third of the time to live) and
- * releases it when it ends, unless the orchestrator keeps it for the run's next job. A holder that dies stops
- * renewing, so its lease lapses after the time to live, and at once when its process is seen dead on the same host.
+ * One writer at a time on a warehouse (SPEC §10): a lease file at {@code <warehouse>/_lease.json} naming the attempt
+ * of a run that holds it and the process that writes. A job acquires it before writing, renews it while it runs
+ * (every third of the time to live) and releases it when it ends, unless the orchestrator keeps it for the run's
+ * next job (only the same attempt of the same run takes it over: a second run with the same run id is refused like
+ * any other). On the holder's host the lease binds while the writing JVM or the orchestrator that started it lives;
+ * elsewhere until it lapses unrenewed. A JVM whose orchestrator dies stops itself ({@link #watchKeeper}), and every
+ * Delta commit reads the lease first ({@link CommitGuard}), so a process that lost its lease commits nothing more.
  * Works on any Hadoop file system (local, s3a, hdfs): a writer writes its lease, waits, and reads it back; whoever
- * reads back another token lost the race. An object store gives no atomic create here, so two runs started within
- * that wait of each other are settled by the read-back, and a lease lost later is noticed at the next renewal: the
- * loser's writes are then refused.
+ * reads back another token lost the race.
  */
 public final class WarehouseLease implements AutoCloseable {
   public static final String FILE = "_lease.json";
+  /** The exit status of a JVM that stopped itself because its orchestrator died. */
+  public static final int ORPHANED_EXIT = 3;
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,6 +46,7 @@ public final class WarehouseLease implements AutoCloseable {
   private volatile Lease held;
   private volatile String lostTo;
   private ScheduledExecutorService renewer;
+  private ProcessHandle keeper;
 
   private WarehouseLease(Configuration conf, String file, Duration ttl, Clock clock, Lease held) {
     this.conf = conf;
@@ -53,13 +57,17 @@ public final class WarehouseLease implements AutoCloseable {
     this.held = held;
   }
 
-  /** Settings of {@link #acquire}: time to live, the read-back wait, and the process that keeps the lease. */
-  public record Terms(Duration ttl, Duration verifyWait, long holderPid) {
+  /**
+   * Settings of {@link #acquire}: time to live, the read-back wait, the orchestrator that keeps the lease between
+   * the run's jobs (0: none; honoured only when it started this JVM) and the run attempt (blank: this job alone).
+   */
+  public record Terms(Duration ttl, Duration verifyWait, long keeperPid, String attempt) {
   }
 
   /**
-   * Takes the warehouse's lease for {@code runId}, or fails naming the run that holds it. A run takes over its
-   * own lease (its previous job's). Renewed in the background until {@link #close}.
+   * Takes the warehouse's lease for {@code runId}, or fails naming the attempt that holds it. An attempt takes over
+   * its own lease (its previous job's). Renewed in the background until {@link #close}; every Delta commit under
+   * the warehouse checks it meanwhile ({@link CommitGuard}).
    */
   public static WarehouseLease acquire(String warehouse, Configuration conf, String runId, String job, Terms terms,
                                        Clock clock) {
@@ -68,6 +76,8 @@ public final class WarehouseLease implements AutoCloseable {
       WarehouseLease lease = new WarehouseLease(conf, file, terms.ttl(), clock, null);
       lease.take(runId, job, terms);
       lease.startRenewing();
+      Path root = new Path(warehouse);
+      CommitGuard.register(root.getFileSystem(conf).makeQualified(root).toUri().getPath(), lease);
       return lease;
     } catch (IOException e) {
       throw new OlistException("Cannot take the lease of warehouse " + warehouse + " (" + file + "): "
@@ -78,18 +88,20 @@ public final class WarehouseLease implements AutoCloseable {
   private void take(String runId, String job, Terms terms) throws IOException {
     Instant now = clock.instant();
     Optional<Lease> current = read();
-    if (current.isPresent() && !current.get().runId().equals(runId) && current.get().bindsAt(now, localHost)) {
+    String attempt = terms.attempt().isBlank() ? UUID.randomUUID().toString() : terms.attempt();
+    boolean ours = current.isPresent() && current.get().sameAttempt(runId, attempt);
+    if (current.isPresent() && !ours && current.get().bindsAt(now, localHost)) {
       throw refused(runId, job, current.get());
     }
-    current.filter(c -> !c.runId().equals(runId))
-        .ifPresent(c -> LOG.warn("Taking over the lapsed warehouse lease of {}", c.describe()));
-    long pid = terms.holderPid() > 0 ? terms.holderPid() : ProcessHandle.current().pid();
-    Instant since = current.filter(c -> c.runId().equals(runId)).map(c -> Instant.parse(c.acquiredAt())).orElse(now);
-    Lease mine = Lease.of(runId, job, localHost, pid, since, now, now.plus(ttl), UUID.randomUUID().toString());
+    current.filter(c -> !ours).ifPresent(c -> LOG.warn("Taking over the lapsed warehouse lease of {}", c.describe()));
+    keeper = keeper(terms.keeperPid()).orElse(null);
+    Instant since = ours ? Instant.parse(current.get().acquiredAt()) : now;
+    Lease mine = Lease.of(runId, job, localHost, ProcessHandle.current().pid(), keeper == null ? 0 : keeper.pid(),
+        attempt, since, now, now.plus(ttl), UUID.randomUUID().toString());
     write(mine);
-    if (current.filter(c -> c.runId().equals(runId) && c.bindsAt(now, localHost)).isEmpty()) {
+    if (!ours || !current.get().bindsAt(now, localHost)) {
       // a free or lapsed lease may be taken by two runs at once: the later write wins, the read back tells
-      // (a run's own valid lease, its previous job's, binds every other run, so no one else writes it)
+      // (an attempt's own valid lease, its previous job's, binds every other run, so no one else writes it)
       sleep(terms.verifyWait());
     }
     Optional<Lease> back = read();
@@ -98,13 +110,32 @@ public final class WarehouseLease implements AutoCloseable {
           + job + " of run " + runId + ": its warehouse lease " + file + " vanished right after it was written"));
     }
     held = mine;
-    LOG.info("Warehouse lease taken by run {} (job {}), valid until {} unless renewed", runId, job, mine.expiresAt());
+    LOG.info("Warehouse lease taken by run {} (job {}, pid {}, attempt {}), valid until {} unless renewed", runId, job,
+        mine.pid(), attempt, mine.expiresAt());
+  }
+
+  /** The orchestrator {@code pid} when it started this JVM (its ancestor); else none (a driver on another host). */
+  private static Optional<ProcessHandle> keeper(long pid) {
+    if (pid <= 0) {
+      return Optional.empty();
+    }
+    for (Optional<ProcessHandle> p = ProcessHandle.current().parent(); p.isPresent(); p = p.get().parent()) {
+      if (p.get().pid() == pid) {
+        return p;
+      }
+    }
+    LOG.info("Process {} did not start this JVM (a driver on another host?): the lease binds by its time to live",
+        pid);
+    return Optional.empty();
   }
 
   private OlistException refused(String runId, String job, Lease other) {
+    String same = other.runId().equals(runId) ? " That is another attempt of the same run id: a run id names one "
+        + "attempt at a time, so give this run another --run-id or wait." : "";
     return new OlistException("Cannot start job " + job + " of run " + runId + ": the warehouse is held by "
-        + other.describe() + ". Another pipeline is writing it; wait until it ends (a holder that died releases it "
-        + "when its lease lapses, at once on its own host), or delete " + file + " if you know it is gone.");
+        + other.describe() + "." + same + " Another pipeline is writing it; wait until it ends (a holder whose "
+        + "processes died releases it when its lease lapses, at once on its own host), or delete " + file
+        + " if you know it is gone.");
   }
 
   private void startRenewing() {
@@ -115,6 +146,54 @@ public final class WarehouseLease implements AutoCloseable {
     });
     long every = Math.max(1, ttl.toMillis() / 3);
     renewer.scheduleAtFixedRate(this::renew, every, every, TimeUnit.MILLISECONDS);
+    if (keeper != null) {
+      ProcessHandle watched = keeper;
+      renewer.scheduleWithFixedDelay(() -> watchKeeper(watched, () -> Runtime.getRuntime().halt(ORPHANED_EXIT)),
+          1, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * When the orchestrator that started this JVM has died, the run is abandoned: the lease is marked lost (no commit
+   * passes {@link #verifyHeld} any more), deleted so the next run need not wait, and {@code stop} ends the process
+   * as a {@code kill -9} would (a Delta commit is atomic; KillRecoveryIT holds the warehouse recoverable).
+   */
+  void watchKeeper(ProcessHandle watched, Runnable stop) {
+    if (watched.isAlive()) {
+      return;
+    }
+    Lease mine = held;
+    lostTo = "no one: the orchestrator (pid " + watched.pid() + ") that started this run died";
+    LOG.error("The orchestrator (pid {}) of run {} died: stopping this process (exit {}) so that nothing of the "
+        + "abandoned run commits", watched.pid(), mine == null ? "?" : mine.runId(), ORPHANED_EXIT);
+    try {
+      Optional<Lease> current = read();
+      if (mine != null && current.isPresent() && current.get().token().equals(mine.token())) {
+        SideFiles.delete(file, conf);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot delete the warehouse lease {} of the abandoned run (it lapses by itself): {}", file,
+          e.toString());
+    }
+    stop.run();
+  }
+
+  /**
+   * Fails unless the lease file still names this acquisition, read now: called right before a Delta commit
+   * ({@link CommitGuard}), so a process that lost its lease, even since the last renewal, commits nothing more.
+   */
+  void verifyHeld(String commit) throws IOException {
+    Lease mine = held;
+    if (lostTo == null && mine != null) {
+      Optional<Lease> current = read();
+      if (current.isEmpty() || !current.get().token().equals(mine.token())) {
+        lostTo = current.map(Lease::describe).orElse("no one (the lease file " + file + " is gone)");
+      }
+    }
+    if (lostTo != null) {
+      throw new IOException("Cannot commit " + commit + ": this run lost the warehouse lease to " + lostTo
+          + "; another pipeline may be writing the warehouse");
+    }
   }
 
   /** Extends the lease, or notes that another run took it (the next write is then refused). */
@@ -155,6 +234,7 @@ public final class WarehouseLease implements AutoCloseable {
     if (renewer != null) {
       renewer.shutdownNow();
     }
+    CommitGuard.unregister(this);
     Lease mine = held;
     if (mine == null || lostTo != null) {
       return;

@@ -9,6 +9,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.config.Codegen;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.LeaseGuardedLogStore;
 import org.olist.marts.common.io.NioLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,7 @@ public final class SparkSessions {
 
   /** Settings every job and test session shares. */
   public static SparkConf baseConf(int shufflePartitions) {
-    return new SparkConf()
+    return leaseGuarded(new SparkConf())
         .set("spark.sql.extensions", DELTA_EXTENSION)
         .set("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         .set("spark.sql.session.timeZone", "UTC")
@@ -48,6 +49,22 @@ public final class SparkSessions {
         .set("spark.sql.sources.partitionOverwriteMode", "static")
         .set(DELTA_SNAPSHOT_PARTITIONS, Integer.toString(Math.max(1, shufflePartitions)))
         .set("spark.sql.legacy.timeParserPolicy", "CORRECTED");
+  }
+
+  /**
+   * Every Delta commit through {@link LeaseGuardedLogStore}, which checks the warehouse lease right before it (SPEC
+   * §10); a log store the user set for a scheme is kept, wrapped.
+   */
+  static SparkConf leaseGuarded(SparkConf conf) {
+    for (String scheme : LeaseGuardedLogStore.SCHEMES) {
+      String key = "spark.delta.logStore." + scheme + ".impl";
+      String own = conf.get(key, "");
+      if (!own.isBlank() && !own.equals(LeaseGuardedLogStore.class.getName())) {
+        conf.set(HADOOP_PREFIX + LeaseGuardedLogStore.delegateKey(scheme), own);
+      }
+      conf.set(key, LeaseGuardedLogStore.class.getName());
+    }
+    return conf;
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +24,20 @@ import org.olist.marts.common.OlistException;
 /** One writer at a time (SPEC §10): the warehouse lease on a local file system. */
 class WarehouseLeaseTest {
   private static final Configuration CONF = new Configuration();
-  private static final WarehouseLease.Terms TERMS = new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0);
+  private static final WarehouseLease.Terms TERMS = new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0,
+      "attempt-1");
 
   @TempDir
   Path warehouse;
 
+  /** Each run id's first attempt. */
   private WarehouseLease take(String runId, Clock clock) {
-    return WarehouseLease.acquire(warehouse.toString(), CONF, runId, "staging", TERMS, clock);
+    return take(runId, runId + "/attempt-1", clock);
+  }
+
+  private WarehouseLease take(String runId, String attempt, Clock clock) {
+    return WarehouseLease.acquire(warehouse.toString(), CONF, runId, "staging",
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0, attempt), clock);
   }
 
   private void plant(Lease lease) throws IOException {
@@ -36,11 +45,27 @@ class WarehouseLeaseTest {
   }
 
   private static Lease held(String runId, String host, long pid, Instant now, Duration ttl) {
-    return Lease.of(runId, "marts", host, pid, now, now, now.plus(ttl), UUID.randomUUID().toString());
+    return held(runId, host, pid, 0, now, ttl);
+  }
+
+  private static Lease held(String runId, String host, long pid, long keeperPid, Instant now, Duration ttl) {
+    return Lease.of(runId, "marts", host, pid, keeperPid, runId + "/elsewhere", now, now, now.plus(ttl),
+        UUID.randomUUID().toString());
+  }
+
+  /** A Hadoop path (java.nio's Path is this test's other path). */
+  private static org.apache.hadoop.fs.Path commitPath(String path) {
+    return new org.apache.hadoop.fs.Path(path);
+  }
+
+  private static long deadPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
   }
 
   private static String localHost() throws IOException {
-    return java.net.InetAddress.getLocalHost().getHostName();
+    return InetAddress.getLocalHost().getHostName();
   }
 
   @Test
@@ -64,10 +89,91 @@ class WarehouseLeaseTest {
   }
 
   @Test
+  void aSecondAttemptWithTheSameRunIdIsRefused() {
+    try (WarehouseLease a = take("same1", "first", Clock.systemUTC())) {
+      OlistException e = assertThrows(OlistException.class, () -> take("same1", "second", Clock.systemUTC()));
+      assertTrue(e.getMessage().contains("held by run same1") && e.getMessage().contains("attempt first")
+          && e.getMessage().contains("another attempt of the same run id"), e.getMessage());
+      a.check();
+    }
+  }
+
+  @Test
+  void theLeaseNamesTheProcessThatWritesAndItsOrchestratorOnlyWhenThatStartedIt() throws Exception {
+    long parent = ProcessHandle.current().parent().orElseThrow().pid();
+    try (WarehouseLease a = WarehouseLease.acquire(warehouse.toString(), CONF, "run-a", "staging",
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, parent, "a1"), Clock.systemUTC())) {
+      Lease stored = WarehouseLease.current(warehouse.toString(), CONF).orElseThrow();
+      assertEquals(ProcessHandle.current().pid(), stored.pid(), "the JVM that writes");
+      assertEquals(parent, stored.keeperPid(), "the process that started it");
+      assertEquals("a1", stored.attempt());
+    }
+    try (WarehouseLease b = WarehouseLease.acquire(warehouse.toString(), CONF, "run-b", "staging",
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, deadPid(), "b1"), Clock.systemUTC())) {
+      assertEquals(0, WarehouseLease.current(warehouse.toString(), CONF).orElseThrow().keeperPid(),
+          "a pid that did not start this JVM is no keeper");
+    }
+  }
+
+  @Test
+  void aWriterThatOutlivesItsOrchestratorStillHoldsTheLease() throws Exception {
+    Process writer = new ProcessBuilder("sleep", "60").start();
+    try {
+      plant(held("run-old", localHost(), writer.pid(), deadPid(), Instant.now(), Duration.ofHours(1)));
+      OlistException e = assertThrows(OlistException.class, () -> take("run-new", Clock.systemUTC()));
+      assertTrue(e.getMessage().contains("held by run run-old"), e.getMessage());
+    } finally {
+      writer.destroyForcibly().waitFor();
+    }
+    take("run-new", Clock.systemUTC()).close(true);
+  }
+
+  @Test
+  void aLiveOrchestratorHoldsTheLeaseBetweenItsJobs() throws Exception {
+    Process orchestrator = new ProcessBuilder("sleep", "60").start();
+    try {
+      plant(held("run-old", localHost(), deadPid(), orchestrator.pid(), Instant.now(), Duration.ofHours(1)));
+      assertThrows(OlistException.class, () -> take("run-new", Clock.systemUTC()));
+    } finally {
+      orchestrator.destroyForcibly().waitFor();
+    }
+    take("run-new", Clock.systemUTC()).close(true);
+  }
+
+  @Test
+  void aJvmWhoseOrchestratorDiedGivesUpItsLeaseAndCommitsNothingMore() throws Exception {
+    WarehouseLease a = take("run-a", Clock.systemUTC());
+    Process orchestrator = new ProcessBuilder("true").start();
+    orchestrator.waitFor();
+    AtomicBoolean stopped = new AtomicBoolean();
+    a.watchKeeper(orchestrator.toHandle(), () -> stopped.set(true));
+    assertTrue(stopped.get(), "the process stops itself");
+    assertTrue(WarehouseLease.current(warehouse.toString(), CONF).isEmpty(), "the next run need not wait");
+    IOException e = assertThrows(IOException.class, () -> CommitGuard.beforeCommit(
+        commitPath(warehouse.resolve("marts/t/_delta_log/00000000000000000003.json").toString())));
+    assertTrue(e.getMessage().contains("orchestrator"), e.getMessage());
+    a.close(true);
+  }
+
+  @Test
+  void aCommitUnderTheWarehouseReadsTheLeaseAtCommitTime() throws Exception {
+    WarehouseLease a = take("run-a", Clock.systemUTC());
+    org.apache.hadoop.fs.Path commit = commitPath("file:" + warehouse.resolve(
+        "staging/stg_orders/_delta_log/00000000000000000001.json"));
+    CommitGuard.beforeCommit(commit);
+    plant(held("run-b", "another-host", 1, Instant.now(), Duration.ofMinutes(2)));
+    IOException e = assertThrows(IOException.class, () -> CommitGuard.beforeCommit(commit),
+        "lost since the last renewal: seen at the commit");
+    assertTrue(e.getMessage().startsWith("Cannot commit " + commit + ": this run lost the warehouse lease to run "
+        + "run-b"), e.getMessage());
+    CommitGuard.beforeCommit(commitPath("file:/elsewhere/t/_delta_log/00000000000000000001.json"));
+    a.close(true);
+    CommitGuard.beforeCommit(commit);
+  }
+
+  @Test
   void aHolderThatDiedOnThisHostReleasesAtOnce() throws Exception {
-    Process p = new ProcessBuilder("true").start();
-    p.waitFor();
-    plant(held("run-dead", localHost(), p.pid(), Instant.now(), Duration.ofHours(1)));
+    plant(held("run-dead", localHost(), deadPid(), Instant.now(), Duration.ofHours(1)));
     try (WarehouseLease b = take("run-b", Clock.systemUTC())) {
       assertEquals("run-b", WarehouseLease.current(warehouse.toString(), CONF).orElseThrow().runId());
     }

@@ -9,13 +9,14 @@ import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Intermediate (SPEC §3): reads staging, applies the business rules, writes the three int_ tables. */
 public final class IntermediateJob extends OlistJob {
-  public static final String NAME = "intermediate";
+  public static final String NAME = PipelineJobs.INTERMEDIATE;
 
   private static final Logger LOG = LoggerFactory.getLogger(IntermediateJob.class);
 

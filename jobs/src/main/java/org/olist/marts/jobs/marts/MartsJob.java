@@ -16,6 +16,7 @@ import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 
 /**
@@ -24,7 +25,7 @@ import org.olist.marts.jobs.warehouse.Tables;
  * Type 0: written once, rebuilt only on a full refresh; the fact is loaded incrementally (SPEC §4).
  */
 public final class MartsJob extends OlistJob {
-  public static final String NAME = "marts";
+  public static final String NAME = PipelineJobs.MARTS;
 
   /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
   private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,

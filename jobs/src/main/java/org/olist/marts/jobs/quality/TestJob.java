@@ -27,8 +27,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.OlistException;
-import org.olist.marts.jobs.warehouse.Tables;
-import org.olist.marts.jobs.warehouse.TestStatus;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
@@ -37,6 +35,9 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Parallel;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
+import org.olist.marts.jobs.warehouse.Tables;
+import org.olist.marts.jobs.warehouse.TestStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * warn-severity one is reported. Tests whose tables are not built yet are skipped, saying so.
  */
 public final class TestJob extends OlistJob {
-  public static final String NAME = "test";
+  public static final String NAME = PipelineJobs.TEST;
   public static final String FAILURES_DIR = "test_failures";
   public static final int FAILURE_SAMPLE = 100;
 

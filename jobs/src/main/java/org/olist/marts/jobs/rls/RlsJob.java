@@ -39,6 +39,7 @@ import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.rls.CopyRefresh.Mode;
 import org.olist.marts.jobs.rls.SecuredCopies.Print;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * change, and the copies of a set no user has any more are removed.
  */
 public final class RlsJob extends OlistJob {
-  public static final String NAME = "rls";
+  public static final String NAME = PipelineJobs.RLS;
   /** The folder of the secured copies under the warehouse root (scripts/trino.sh reads it too). */
   public static final String SECURE_DIR = "secure";
   private static final Logger LOG = LoggerFactory.getLogger(RlsJob.class);

@@ -40,6 +40,7 @@ import org.olist.marts.common.job.Parallel;
 import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.staging.RecordScan.RecordLine;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * source's Delta commit with another's scan keeps both cores busy.
  */
 public final class StagingJob extends OlistJob {
-  public static final String NAME = "staging";
+  public static final String NAME = PipelineJobs.STAGING;
   public static final String QUARANTINE_TABLE = "quarantine_rows";
 
   private static final Logger LOG = LoggerFactory.getLogger(StagingJob.class);

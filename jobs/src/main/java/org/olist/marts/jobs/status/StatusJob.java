@@ -22,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.audit.JobRunAudit;
-import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.catalog.Severity;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
@@ -31,21 +30,26 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.warehouse.TestStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code meta_project_status} (SPEC §6), the two clocks: {@code pipeline_last_run_at} moves only when every job
- * and every error-severity test of the run passed; {@code last_attempt_*} always move;
+ * {@code meta_project_status} (SPEC §6), the two clocks: {@code pipeline_last_run_at} moves only when the run
+ * contained every job of the default pipeline ({@link PipelineJobs#DEFAULT}) and every job and every error-severity
+ * test of it passed; {@code last_attempt_*} always move ({@link #PARTIAL} for a run of some jobs only);
  * {@code data_valid_through} is the business clock (max fact order date). Each run also computes the mart's SLIs from
  * the audit trail ({@code audit/sli}, {@link ServiceLevels}), checks them against the SLO targets, and exports them
  * for Prometheus ({@link SliMetrics}).
  */
 public final class StatusJob extends OlistJob {
-  public static final String NAME = "status";
+  public static final String NAME = PipelineJobs.STATUS;
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
+  /** A run of some jobs only: its attempt is recorded, the engineering clock stays (SPEC §6). */
+  public static final String PARTIAL = "partial";
   /** What the status job's SLO line starts with; the orchestrator repeats it in the run's summary line. */
   public static final String SLO_LINE = "SLO:";
   private static final Logger LOG = LoggerFactory.getLogger(StatusJob.class);
@@ -78,6 +82,8 @@ public final class StatusJob extends OlistJob {
         : Optional.empty();
     tests.filter(t -> t.failed() > 0).ifPresent(t -> failures.add(t.failed() + " error-severity data tests failed"));
     boolean succeeded = failures.isEmpty();
+    List<String> notRun = notRun(ctx.config().runJobs(), history, runId);
+    String attempt = !succeeded ? FAILED : notRun.isEmpty() ? SUCCEEDED : PARTIAL;
     Optional<Instant> previousSuccess = ctx.exists(Tables.PROJECT_STATUS)
         ? Optional.ofNullable(ctx.read(Tables.PROJECT_STATUS).first().<Timestamp>getAs("pipeline_last_run_at"))
             .map(Timestamp::toInstant)
@@ -87,7 +93,12 @@ public final class StatusJob extends OlistJob {
       Row r = ctx.read(Tables.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
       validThrough = r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
     }
-    Optional<Instant> lastSuccess = succeeded ? Optional.of(now) : previousSuccess;
+    Optional<Instant> lastSuccess = attempt.equals(SUCCEEDED) ? Optional.of(now) : previousSuccess;
+    if (attempt.equals(PARTIAL)) {
+      LOG.info("Run {} did not contain every job of the default pipeline (not run or not recorded: {}): its attempt is "
+          + "recorded as {}, the engineering clock stays at {}", runId, notRun, PARTIAL,
+          previousSuccess.map(Instant::toString).orElse("never"));
+    }
 
     ServiceLevels.RunFacts facts = new ServiceLevels.RunFacts(runId, now, lastSuccess, validThrough,
         tests.map(TestCounts::tally).orElse(ServiceLevels.TestTally.NONE), failedJob, tableBytes(ctx),
@@ -100,7 +111,7 @@ public final class StatusJob extends OlistJob {
     values.put("freshness_lag_days", sli.freshnessLagDays().orElse(null));
     values.put("run_id", runId);
     values.put("last_attempt_at", Timestamp.from(now));
-    values.put("last_attempt_status", succeeded ? SUCCEEDED : FAILED);
+    values.put("last_attempt_status", attempt);
     values.put("last_attempt_failure", succeeded ? null : String.join("; ", failures));
     for (String t : COUNTED) {
       values.put(t + "_rows", ctx.exists(t) ? ctx.read(t).count() : null);
@@ -111,7 +122,7 @@ public final class StatusJob extends OlistJob {
         : sli.sloBreaches().stream().map(SloBreach::words).collect(Collectors.joining("; ")));
     Object[] row = model.columns().stream().map(c -> values.get(c.name())).toArray();
     Dataset<Row> status = ctx.spark().createDataFrame(List.of(RowFactory.create(row)), model.schema());
-    ctx.publish(Tables.PROJECT_STATUS, status, null, Map.of("last_attempt_status", succeeded ? SUCCEEDED : FAILED,
+    ctx.publish(Tables.PROJECT_STATUS, status, null, Map.of("last_attempt_status", attempt,
         "slo_breaches", Integer.toString(sli.sloBreaches().size())));
 
     TableModel sliModel = ctx.table(Tables.SLI);
@@ -124,6 +135,17 @@ public final class StatusJob extends OlistJob {
       LOG.warn("{} {} SLO breached: {}", SLO_LINE, sli.sloBreaches().size(), sli.sloBreaches().stream()
           .map(SloBreach::words).collect(Collectors.joining("; ")));
     }
+  }
+
+  /**
+   * The jobs of the default pipeline this run did not contain: not among the jobs the orchestrator says it ran
+   * ({@code runJobs}), or, before this one, with no audit row of the run (a list set by hand proves nothing).
+   */
+  static List<String> notRun(List<String> runJobs, List<AttemptPart> history, String runId) {
+    return PipelineJobs.DEFAULT.stream()
+        .filter(j -> !runJobs.contains(j) || (!j.equals(NAME)
+            && history.stream().noneMatch(p -> p.runId().equals(runId) && p.job().equals(j))))
+        .toList();
   }
 
   /** Bytes on storage of every table of the warehouse, by {@code <layer>/<table>}. */

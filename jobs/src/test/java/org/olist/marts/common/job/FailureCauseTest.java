@@ -60,7 +60,7 @@ class FailureCauseTest {
     // issue 17 #10: a second pipeline on a warehouse that a running one holds
     Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
     WarehouseLease held = WarehouseLease.acquire(warehouse.toString(), new Configuration(), "run-a", "marts",
-        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0), Clock.systemUTC());
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0, ""), Clock.systemUTC());
     try {
       OlistException e = assertThrows(OlistException.class,
           () -> new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse)));
@@ -74,5 +74,35 @@ class FailureCauseTest {
     new OneTableJob().run(TestSpark.spark(), TestSpark.config(dir.toString(), warehouse));
     assertTrue(Files.exists(warehouse.resolve("marts/dim_rls_bridge")), "free again once released");
     assertFalse(Files.exists(warehouse.resolve(WarehouseLease.FILE)), "a job run on its own releases its lease");
+  }
+
+  /**
+   * SPEC §10, issue 34 #4: a run that loses its lease while a write runs commits nothing (the lease is read again
+   * right before Delta's commit, not only before the write starts).
+   */
+  @Test
+  void aRunThatLostItsLeaseMidWriteCommitsNothing(@TempDir Path dir) throws IOException {
+    Path warehouse = Files.createDirectories(dir.resolve("warehouse"));
+    WarehouseLease mine = WarehouseLease.acquire(warehouse.toString(), new Configuration(), "run-a", "marts",
+        new WarehouseLease.Terms(Duration.ofMinutes(2), Duration.ZERO, 0, ""), Clock.systemUTC());
+    String table = warehouse.resolve("marts/t").toString();
+    try {
+      TestSpark.spark().range(3).write().format("delta").save(table);
+      assertEquals(3, TestSpark.spark().read().format("delta").load(table).count(), "written while the lease is held");
+      // another run takes the lease (this one's renewer has not noticed yet)
+      Files.writeString(warehouse.resolve(WarehouseLease.FILE), Files.readString(warehouse.resolve(
+          WarehouseLease.FILE)).replaceAll("\"token\":\"[^\"]*\"", "\"token\":\"someone-else\""));
+      Exception e = assertThrows(Exception.class,
+          () -> TestSpark.spark().range(5).write().format("delta").mode("append").save(table));
+      assertTrue(String.valueOf(OlistException.rootCause(e)).contains("lost the warehouse lease"), e.toString());
+      assertEquals(3, TestSpark.spark().read().format("delta").load(table).count(), "the append never committed");
+      assertFalse(Files.exists(Path.of(table, "_delta_log", "00000000000000000001.json")));
+      String elsewhere = dir.resolve("elsewhere").toString();
+      TestSpark.spark().range(2).write().format("delta").save(elsewhere);
+      assertEquals(2, TestSpark.spark().read().format("delta").load(elsewhere).count(),
+          "a table outside the warehouse is not this lease's business");
+    } finally {
+      mine.close(true);
+    }
   }
 }

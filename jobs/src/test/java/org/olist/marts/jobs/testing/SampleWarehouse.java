@@ -16,6 +16,7 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.jobs.quality.TestJob;
 import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.status.StatusJob;
+import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,10 @@ public final class SampleWarehouse {
     return Pipeline.copyTree(built(), target);
   }
 
-  /** The configuration the sample warehouse was built with (shipped RLS seeds), for a warehouse and run id. */
+  /**
+   * The configuration the sample warehouse was built with (shipped RLS seeds, a run of every default job), for a
+   * warehouse and run id.
+   */
   public static OlistConfig config(Path warehouse, String runId, Map<String, Object> more) {
     return config(OlistData.sample(), warehouse, runId, more);
   }
@@ -51,6 +55,7 @@ public final class SampleWarehouse {
     Map<String, Object> all = new HashMap<>(more);
     all.put(OlistConfig.RUN_ID, runId);
     all.putIfAbsent(OlistConfig.RLS_SEEDS, OlistData.sample().getParent().resolve("seeds").toString());
+    all.putIfAbsent(OlistConfig.RUN_JOBS, String.join(",", PipelineJobs.DEFAULT));
     return TestSpark.config(input.toString(), warehouse, all);
   }
 
