@@ -9,16 +9,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -28,6 +32,7 @@ import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.lease.Lease;
 import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
@@ -254,5 +259,70 @@ class KillRecoveryIT {
           fact(wh).drop("loaded_at"));
     }
     System.out.println("Kill outcomes: " + outcomes);
+  }
+
+  /** The lease as stored now; empty while the file is absent or half written. */
+  private static Optional<Lease> lease(Path wh) {
+    try {
+      return WarehouseLease.current(wh.toString(), new Configuration());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * SPEC §10, issue 34 #4: {@code kill -9} of the orchestrator alone. Its JVM stops by itself, and a run started at
+   * once takes the warehouse only once that JVM is gone (refused, naming the holder, while it lives), so no commit
+   * of the abandoned run can follow the takeover.
+   */
+  @Test
+  void aKilledOrchestratorsJvmStopsAndTheNextRunTakesOverOnlyOnceItIsGone() throws Exception {
+    Path input = snapshot("orphan-input", 13, null);
+    Path wh = dir.resolve("wh-orphan");
+    Process script = pipeline("staging,intermediate,marts", input, wh, "orphaned");
+    boolean finished = awaitOrExit(script, () -> leaseHeldBy(wh, "orphaned")
+        && stagingVersions(wh).values().stream().anyMatch(v -> v >= 0));
+    assertTrue(!finished, "the kill must land while staging writes: " + Files.readString(dir.resolve("orphaned.out")));
+    List<ProcessHandle> jvms = script.toHandle().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false)).toList();
+    assertEquals(1, jvms.size(), "one JVM runs the run's jobs locally");
+    try {
+      script.destroyForcibly();
+      assertTrue(script.waitFor(1, TimeUnit.MINUTES));
+      Instant killed = Instant.now();
+      Instant oldGone = null;
+      Instant takenOver = null;
+      int attempt = 0;
+      while (takenOver == null) {
+        String runId = "takeover-" + (++attempt);
+        Process next = pipeline("staging,intermediate,marts", input, wh, runId);
+        while (next.isAlive()) {
+          if (oldGone == null && !jvms.get(0).isAlive()) {
+            oldGone = Instant.now();
+          }
+          Optional<Lease> now = lease(wh);
+          if (takenOver == null && now.isPresent() && now.get().runId().equals(runId)) {
+            takenOver = Instant.parse(now.get().acquiredAt());
+          }
+          Thread.sleep(2);
+        }
+        String out = Files.readString(dir.resolve(runId + ".out"));
+        if (takenOver == null) {
+          assertTrue(out.contains("the warehouse is held by run orphaned"), "refused naming the holder:\n" + out);
+          assertTrue(attempt < 20, "the orphaned JVM never let go");
+        } else {
+          assertEquals(0, next.exitValue(), out);
+        }
+      }
+      if (oldGone == null) {
+        oldGone = jvms.get(0).isAlive() ? null : takenOver;
+      }
+      assertTrue(oldGone != null, "the orphaned JVM stopped by itself");
+      assertTrue(Duration.between(killed, oldGone).getSeconds() < 30, "within seconds of its orchestrator's death");
+      assertTrue(!takenOver.isBefore(oldGone.minusSeconds(1)), "taken over at " + takenOver
+          + ", only once the orphaned JVM was gone (seen at " + oldGone + ")");
+    } finally {
+      jvms.forEach(ProcessHandle::destroyForcibly);
+    }
   }
 }

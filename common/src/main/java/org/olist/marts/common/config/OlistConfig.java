@@ -47,6 +47,7 @@ public final class OlistConfig {
   public static final String STAGING_PARALLELISM = "olist.staging.parallelism";
   public static final String INCREMENTAL_MODE = "olist.incremental.mode";
   public static final String LOOKBACK_DAYS = "olist.incremental.lookback-days";
+  public static final String MAX_DELETED_FRACTION = "olist.incremental.max-deleted-fraction";
   public static final String CONFLICT_RETRIES = "olist.delta.conflict-retries";
   public static final String LEASE_ENABLED = "olist.lease.enabled";
   public static final String LEASE_TTL_SECONDS = "olist.lease.ttl-seconds";
@@ -97,6 +98,7 @@ public final class OlistConfig {
   private final int stagingParallelism;
   private final IncrementalMode incrementalMode;
   private final int lookbackDays;
+  private final double maxDeletedFraction;
   private final int conflictRetries;
   private final boolean leaseEnabled;
   private final WarehouseLease.Terms leaseTerms;
@@ -137,6 +139,7 @@ public final class OlistConfig {
       this.stagingParallelism = config.getInt(STAGING_PARALLELISM);
       this.incrementalMode = choice(INCREMENTAL_MODE, IncrementalMode.values());
       this.lookbackDays = config.getInt(LOOKBACK_DAYS);
+      this.maxDeletedFraction = rate(MAX_DELETED_FRACTION);
       this.conflictRetries = config.getInt(CONFLICT_RETRIES);
       this.leaseEnabled = config.getBoolean(LEASE_ENABLED);
       this.leaseTerms = new WarehouseLease.Terms(Duration.ofSeconds(config.getLong(LEASE_TTL_SECONDS)),
@@ -298,6 +301,11 @@ public final class OlistConfig {
 
   public int lookbackDays() {
     return lookbackDays;
+  }
+
+  /** The share of the fact's lines a snapshot may lack (they are deleted) before the load is refused. */
+  public double maxDeletedFraction() {
+    return maxDeletedFraction;
   }
 
   public int conflictRetries() {

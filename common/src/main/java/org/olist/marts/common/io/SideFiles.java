@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -73,22 +76,25 @@ public final class SideFiles {
   }
 
   /**
-   * Replaces the file with {@code text} in one step where the file system can (a rename over it on a local disk or
-   * HDFS), so a reader polling it never sees it half written; on an object store the rename is a copy.
+   * Replaces the file with {@code text} in one step, so a reader polling it never sees it half written: a rename
+   * over it on a local disk or HDFS (a temporary file of its own per call, so two writers never share one); a
+   * plain write on an object store, whose objects appear whole when written.
    */
   public static void replace(String path, String text, Configuration conf) throws IOException {
     Path p = new Path(path);
-    Path temporary = new Path(p.getParent(), "." + p.getName() + ".tmp");
-    write(temporary.toString(), text, conf);
     FileSystem fs = fs(p, conf);
-    if ("file".equals(fs.getUri().getScheme())) {
-      Files.move(Paths.get(fs.makeQualified(temporary).toUri()), Paths.get(fs.makeQualified(p).toUri()),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    String scheme = fs.getUri().getScheme();
+    if (!"file".equals(scheme) && !"hdfs".equals(scheme) && !"viewfs".equals(scheme)) {
+      write(path, text, conf);
       return;
     }
-    fs.delete(p, false);
-    if (!fs.rename(temporary, p)) {
-      throw new IOException("Cannot rename " + temporary + " to " + p);
+    Path temporary = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
+    write(temporary.toString(), text, conf);
+    if ("file".equals(scheme)) {
+      Files.move(Paths.get(fs.makeQualified(temporary).toUri()), Paths.get(fs.makeQualified(p).toUri()),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      FileContext.getFileContext(fs.getUri(), conf).rename(temporary, p, Options.Rename.OVERWRITE);
     }
   }
 

@@ -283,8 +283,9 @@ public final class WarehouseLease implements AutoCloseable {
     }
   }
 
+  /** In one step: a holder's renewal read half written by another run would read as a free warehouse. */
   private void write(Lease lease) throws IOException {
-    SideFiles.write(file, JSON.writeValueAsString(lease), conf);
+    SideFiles.replace(file, JSON.writeValueAsString(lease), conf);
   }
 
   private static void sleep(Duration d) {

@@ -4,6 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -64,11 +65,14 @@ public final class MartsJob extends OlistJob {
     Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
     Dataset<Row> persons = ctx.read(Tables.CUSTOMERS_DEDUPLICATED);
     FactLoader loader = new FactLoader(ctx, ctx.table(Tables.FCT_ORDER_ITEMS));
+    Optional<MonthPrints> linePrints = MonthPrints.read(ctx.spark(), linesPath, linesVersion);
+    loader.refuseTruncatedSnapshot(lines, linePrints);
     if (append && ctx.config().backfillFrom().isEmpty()
         && ctx.exists(Tables.FCT_ORDER_ITEMS)
         && ctx.exists(Tables.DIM_CUSTOMERS)) {
-      // an append batch: the rows inside the lookback, numbered and counted on from what is loaded
-      lines = loader.appendWindow(lines);
+      // an append batch, numbered and counted on from what is loaded; lines older than the lookback are loaded
+      // too, and reported
+      loader.noteLateLines(lines);
       Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(Tables.FCT_ORDER_ITEMS)))
           .localCheckpoint(true);
       lines = PurchaseHistory.continueSequence(lines, numbered);
@@ -111,7 +115,7 @@ public final class MartsJob extends OlistJob {
         ctx.recordSkip("marts/" + Tables.DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
       }
       loader.load(lines,
-          MonthPrints.read(ctx.spark(), linesPath, linesVersion),
+          linePrints,
           (l, few) -> FactOrderItems.build(l, lookups.get(Tables.DIM_CUSTOMERS), lookups.get(Tables.DIM_PRODUCTS),
               lookups.get(Tables.DIM_SELLERS), loadedAt, few));
     } finally {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
@@ -37,6 +38,11 @@ public final class PurchaseHistory {
   private static final String NEW_ORDERS = "_new_orders";
   private static final String NEW_FIRST = "_new_first";
   private static final String NEW_LAST = "_new_last";
+  private static final String BATCH_LAST = "_batch_last";
+  private static final String LOADED_LAST = "_loaded_last";
+  private static final String LOADED_CITY = "_loaded_city";
+  private static final String LOADED_STATE = "_loaded_state";
+  private static final String LOADED_ZIP = "_loaded_zip";
 
   private PurchaseHistory() {
   }
@@ -92,7 +98,9 @@ public final class PurchaseHistory {
   /**
    * The batch's persons ({@code int_customers__deduplicated} rows) with their counts and dates continued from
    * {@code dimCustomers}: the loaded figures plus the batch's new purchases ({@link #numbered} rows without a
-   * loaded number). The location is the batch's, the most recent one seen.
+   * loaded number). The location is the batch's when the person is new or bought in the batch at the latest on
+   * their loaded last order date; an order of theirs re-sent from further back (a late cancellation) keeps the
+   * loaded location.
    */
   public static Dataset<Row> continueCustomers(Dataset<Row> batchPersons, Dataset<Row> dimCustomers,
                                                Dataset<Row> numbered) {
@@ -105,8 +113,19 @@ public final class PurchaseHistory {
         col(Columns.ORDER_COUNT));
     Column orderCount = coalesce(col(Columns.ORDER_COUNT), lit(0L))
         .plus(coalesce(col(NEW_ORDERS), lit(0L)));
+    Dataset<Row> loadedPlace = dimCustomers.select(col(Columns.CUSTOMER_UNIQUE_ID),
+        col(Columns.CUSTOMER_CITY).alias(LOADED_CITY), col(Dimensions.CUSTOMER_STATE_CODE).alias(LOADED_STATE),
+        col(Columns.CUSTOMER_ZIP).alias(LOADED_ZIP), col(Columns.LAST_ORDER_DATE).alias(LOADED_LAST));
+    // a re-sent older order (a late cancellation) does not move the person: the batch's place counts when the
+    // person is new, or the batch's latest purchase is not older than the loaded last one
+    Column batchPlace = col(LOADED_LAST).isNull().or(col(BATCH_LAST).isNull())
+        .or(col(BATCH_LAST).geq(col(LOADED_LAST)));
     return batchPersons.select(col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY),
-            col(Columns.CUSTOMER_STATE), col(Columns.CUSTOMER_ZIP))
+            col(Columns.CUSTOMER_STATE), col(Columns.CUSTOMER_ZIP), col(Columns.LAST_ORDER_DATE).alias(BATCH_LAST))
+        .join(loadedPlace, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
+        .withColumn(Columns.CUSTOMER_CITY, when(batchPlace, col(Columns.CUSTOMER_CITY)).otherwise(col(LOADED_CITY)))
+        .withColumn(Columns.CUSTOMER_STATE, when(batchPlace, col(Columns.CUSTOMER_STATE)).otherwise(col(LOADED_STATE)))
+        .withColumn(Columns.CUSTOMER_ZIP, when(batchPlace, col(Columns.CUSTOMER_ZIP)).otherwise(col(LOADED_ZIP)))
         .join(before, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
         .join(newPurchases, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left")
         .select(col(Columns.CUSTOMER_UNIQUE_ID), col(Columns.CUSTOMER_CITY), col(Columns.CUSTOMER_STATE),

@@ -134,6 +134,8 @@ public final class MonthPrints {
   public MonthPrints plus(MonthPrints change) {
     Map<String, Print> sum = new TreeMap<>(months);
     change.months.forEach((m, p) -> sum.merge(m, p, Print::plus));
+    // a month whose every line was deleted is no month, as in a scan
+    sum.values().removeIf(Print.NONE::equals);
     return new MonthPrints(sum);
   }
 

@@ -19,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
 
 /**
  * What each kind of data test (SPEC §7) considers a failing row. Every test is a function from the tables
@@ -32,9 +33,26 @@ public final class DataTests {
   private DataTests() {
   }
 
+  /** What a reconciliation compares the fact with. */
+  public enum Scope {
+    /** The staged lines are every line: the whole fact must match them (snapshot mode, a full refresh). */
+    WHOLE_FACT,
+    /**
+     * The staged lines are one append-mode batch: the fact's rows of the batch's keys must match them (the run
+     * loaded them); the rest of the fact was reconciled when it was loaded.
+     */
+    BATCH_KEYS
+  }
+
   /** Failing rows of {@code test}; {@code tables} reads a catalog table by name. */
   public static Dataset<Row> failingRows(DataTestModel test, Function<String, Dataset<Row>> tables,
                                          List<String> stateCodes) {
+    return failingRows(test, tables, stateCodes, Scope.WHOLE_FACT);
+  }
+
+  /** As above, a reconciliation in {@code scope}. */
+  public static Dataset<Row> failingRows(DataTestModel test, Function<String, Dataset<Row>> tables,
+                                         List<String> stateCodes, Scope scope) {
     Dataset<Row> t = tables.apply(test.table());
     if (test.where() != null) {
       t = t.filter(test.where());
@@ -52,7 +70,7 @@ public final class DataTests {
       case EXPRESSION -> t.filter(test.string("fails-when"));
       case SQL -> query(test, tables);
       case DATE_COMPLETENESS -> dateGapsAndDuplicates(t, c, test.string("from"), test.string("to"));
-      case RECONCILIATION -> reconciliation(t, tables.apply(test.string(DataTestModel.AGAINST)));
+      case RECONCILIATION -> reconciliation(t, tables.apply(test.string(DataTestModel.AGAINST)), scope);
       case ALL_STATES_MAPPED -> missingStates(t.select(col(BRIDGE_STATE)), stateCodes);
       case NATIONAL_REACHES_SELLERS -> t.filter(col(BRIDGE_STATE).isNotNull()).select(col(BRIDGE_STATE)).distinct()
           .join(tables.apply(test.string(DataTestModel.AGAINST)).filter(col(ACCESS_GROUP).equalTo(NATIONAL))
@@ -84,9 +102,15 @@ public final class DataTests {
     return missing.unionByName(repeated).unionByName(outside);
   }
 
-  /** Fact rows and money against the staged order lines: one failing row per figure that differs. */
-  static Dataset<Row> reconciliation(Dataset<Row> fact, Dataset<Row> stagedItems) {
-    Row f = fact.agg(count(lit(1)), sum(col("price_brl")), sum(col("freight_value_brl"))).first();
+  /**
+   * Fact rows and money against the staged order lines (in {@link Scope#BATCH_KEYS}, the fact's rows of the staged
+   * keys only): one failing row per figure that differs.
+   */
+  static Dataset<Row> reconciliation(Dataset<Row> fact, Dataset<Row> stagedItems, Scope scope) {
+    Dataset<Row> compared = scope == Scope.WHOLE_FACT ? fact : fact.join(
+        stagedItems.select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID)).distinct(),
+        Keys.of(Columns.ORDER_ID, Columns.ORDER_ITEM_ID), "left_semi");
+    Row f = compared.agg(count(lit(1)), sum(col("price_brl")), sum(col("freight_value_brl"))).first();
     Row s = stagedItems.agg(count(lit(1)), sum(col("price")), sum(col("freight_value"))).first();
     StructType schema = StructType.fromDDL("figure string, staged string, fact string");
     List<Row> diffs = new ArrayList<>();

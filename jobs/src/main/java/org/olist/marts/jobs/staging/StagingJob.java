@@ -9,6 +9,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -79,8 +82,27 @@ public final class StagingJob extends OlistJob {
     });
   }
 
+  /** The input must be a directory: a file or a wrong path is named as such, not as nine missing files. */
+  static void requireDirectory(String input, Configuration conf) {
+    Path path = new Path(input);
+    FileStatus status;
+    try {
+      status = path.getFileSystem(conf).getFileStatus(path);
+    } catch (FileNotFoundException e) {
+      throw new OlistException("Cannot stage: the input directory " + input + " does not exist (set --input or "
+          + "OLIST_INPUT to the folder holding the Olist CSV files)");
+    } catch (IOException e) {
+      throw new OlistException("Cannot stage: the input " + input + " cannot be read: " + e.getMessage(), e);
+    }
+    if (!status.isDirectory()) {
+      throw new OlistException("Cannot stage: the input " + input + " is a file, not a directory (set --input to "
+          + "the folder holding the Olist CSV files)");
+    }
+  }
+
   private List<Checked> preflight(JobContext ctx) {
     String input = ctx.config().input();
+    requireDirectory(input, ctx.spark().sparkContext().hadoopConfiguration());
     List<String> errors = new ArrayList<>();
     List<Checked> out = new ArrayList<>();
     for (TableModel table : ctx.catalog().tablesInLayer(Layer.STAGING)) {

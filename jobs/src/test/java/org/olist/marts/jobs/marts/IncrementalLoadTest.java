@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +36,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
-import org.olist.marts.common.catalog.DataTestModel;
-import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.TableMaintenance;
@@ -47,8 +47,9 @@ import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.warehouse.Tables;
-import org.olist.marts.jobs.quality.DataTests;
+import org.olist.marts.jobs.quality.TestJob;
 import org.olist.marts.jobs.staging.StagingJob;
+import org.olist.marts.jobs.testing.Csv;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -357,50 +358,108 @@ class IncrementalLoadTest {
     assertKeptPrintsExact(incremental);
   }
 
+  /**
+   * SPEC §4: the snapshot is the truth. An order deleted at the source and a line renumbered ({@code order_item_id}
+   * 1 became 9) leave the fact in the next snapshot MERGE, counted and named; the fact then equals a full refresh.
+   */
   @Test
-  @Order(9)
-  void appendModeTakesLateRowsInsideTheLookback() throws IOException {
+  void linesAbsentFromTheSnapshotAreDeletedCountedAndNamed() throws IOException {
+    Path wh = Pipeline.copyTree(reference, dir.resolve("wh-deleted"));
+    List<String> singleLine = Csv.read(last.resolve("olist_order_items_dataset.csv")).stream()
+        .collect(Collectors.groupingBy(r -> r.get("order_id"), Collectors.counting()))
+        .entrySet().stream().filter(e -> e.getValue() == 1).map(Map.Entry::getKey).sorted().limit(2).toList();
+    String deleted = singleLine.get(0);
+    String renumbered = singleLine.get(1);
+    Path snapshot = keepOrders(last, dir.resolve("snap-deleted"), id -> !id.equals(deleted));
+    Path items = snapshot.resolve("olist_order_items_dataset.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(items, StandardCharsets.UTF_8));
+    lines.replaceAll(l -> l.replace("\"", "").startsWith(renumbered + ",1,") ? l.replaceFirst(",1,", ",9,") : l);
+    Files.write(items, lines, StandardCharsets.UTF_8);
+
+    Pipeline.run(config(snapshot, wh, "deleted", Map.of()));
+    Map<String, String> d = factDetails(wh, "deleted");
+    assertEquals("2", d.get("keys_missing_from_snapshot"), d.toString());
+    assertEquals("2", d.get("rows_deleted"), d.toString());
+    assertEquals("1", d.get("rows_inserted"), "the renumbered line's new key: " + d);
+    assertEquals(0, fact(wh).filter("order_id = '" + deleted + "'").count());
+    assertEquals(List.of(9), fact(wh).filter("order_id = '" + renumbered + "'").select("order_item_id")
+        .as(Encoders.INT()).collectAsList(), "one line, counted once");
+    assertKeptPrintsExact(wh);
+    Path refreshed = dir.resolve("wh-deleted-reference");
+    Pipeline.run(config(snapshot, refreshed, "deleted-reference", Map.of(OlistConfig.FULL_REFRESH, true)));
+    new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact(refreshed).drop("loaded_at"),
+        fact(wh).drop("loaded_at"));
+  }
+
+  /** A snapshot that lacks most of the fact reads as a truncated export: refused, nothing deleted. */
+  @Test
+  void aSnapshotLackingMostOfTheFactIsRefused() throws IOException {
+    Path wh = Pipeline.copyTree(reference, dir.resolve("wh-truncated"));
+    Set<String> kept = Csv.read(last.resolve("olist_orders_dataset.csv")).stream().map(r -> r.get("order_id"))
+        .sorted().limit(10).collect(Collectors.toSet());
+    Path truncated = keepOrders(last, dir.resolve("snap-truncated"), kept::contains);
+    long version = Pipeline.version(wh, "marts", "fct_order_items");
+    long customers = Pipeline.version(wh, "marts", "dim_customers");
+    OlistException e = assertThrows(OlistException.class, () -> Pipeline.run(config(truncated, wh, "truncated",
+        Map.of())));
+    assertTrue(e.getMessage().contains("of the fact's lines would be deleted as absent from this snapshot")
+        && e.getMessage().contains(OlistConfig.MAX_DELETED_FRACTION), e.getMessage());
+    assertEquals(version, Pipeline.version(wh, "marts", "fct_order_items"), "nothing deleted");
+    assertEquals(customers, Pipeline.version(wh, "marts", "dim_customers"), "no mart written");
+  }
+
+  /**
+   * SPEC §4 append mode, issue 34 #6: after a first load, a batch with a line older than the mark minus the
+   * lookback, an order re-sent as canceled with its timestamps unchanged, and a new order. Every line is loaded
+   * (the late one counted and named), the cancellation applied, the run's data tests pass, and the fact equals a
+   * full refresh on the union of the batches.
+   */
+  @Test
+  void appendModeLoadsLateLinesAndCancellationsAndEqualsAFullRefreshOfTheUnion() throws IOException {
     Path wh = dir.resolve("wh-append");
     Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append");
     Path base = snapshot("append-base", LocalDate.of(2018, 4, 30));
-    // two orders arrive late: one updated 1 day before the mark (inside the 3-day lookback), one 10 days before
     List<String[]> orders = ordersOf(base);
+    Map<String, Long> ordersPerPerson = personsOf(base);
     Timestamp mark = orders.stream().map(IncrementalLoadTest::updatedAt).max(Timestamp::compareTo).orElseThrow();
-    String inside = closest(orders, new Timestamp(mark.getTime() - 86_400_000L));
-    String outside = closest(orders, new Timestamp(mark.getTime() - 10 * 86_400_000L));
-    Path initial = keepOrders(base, dir.resolve("append-initial"), id -> !id.equals(inside) && !id.equals(outside));
+    // the late order's person has no other order (a late purchase of a returning person takes the next number;
+    // only --full-refresh renumbers their loaded orders)
+    List<String[]> alone = orders.stream().filter(o -> ordersPerPerson.get(o[5]) == 1 && hasLines(base, o[0]))
+        .toList();
+    String late = closest(alone, new Timestamp(mark.getTime() - 10 * 86_400_000L));
+    String fresh = closest(alone.stream().filter(o -> !o[0].equals(late)).toList(),
+        new Timestamp(mark.getTime() - 86_400_000L));
+    String canceled = closest(orders.stream().filter(o -> "delivered".equals(o[6]) && hasLines(base, o[0])
+        && !o[0].equals(late) && !o[0].equals(fresh)).toList(), new Timestamp(mark.getTime() - 40 * 86_400_000L));
+
+    Path initial = keepOrders(base, dir.resolve("append-initial"), id -> !id.equals(late) && !id.equals(fresh));
     Pipeline.run(config(initial, wh, "append-1", append));
-    Timestamp loadedMark = HighWaterMark.read(TestSpark.spark(), wh.resolve("marts/fct_order_items").toString());
-    long initialRows = fact(wh).count();
+    assertEquals("delivered", fact(wh).filter("order_id = '" + canceled + "'").first().getAs("order_status"));
 
-    // the batch holds only the late orders and what happened after the base snapshot
-    Path finalWorld = snapshot("append-final", null);
-    Set<String> recent = ordersOf(finalWorld).stream()
-        .filter(o -> updatedAt(o).after(loadedMark)).map(o -> o[0]).collect(Collectors.toSet());
-    Path batch = keepOrders(finalWorld, dir.resolve("append-batch"),
-        id -> recent.contains(id) || id.equals(inside) || id.equals(outside));
-    Pipeline.run(config(batch, wh, "append-2", append));
+    // the world after the batch: the base with the order canceled (same timestamps); the batch holds three orders
+    Path union = Pipeline.copy(base, dir.resolve("append-union"));
+    rewriteOrders(union, canceled, f -> f.replace(",delivered,", ",canceled,"));
+    Path batch = keepOrders(union, dir.resolve("append-batch"),
+        id -> id.equals(late) || id.equals(fresh) || id.equals(canceled));
+    OlistConfig second = config(batch, wh, "append-2", append);
+    Pipeline.run(second);
+    new TestJob().run(TestSpark.spark(), second);
 
-    assertTrue(fact(wh).filter("order_id = '" + inside + "'").count() > 0, "late row inside the lookback landed");
-    assertEquals(0, fact(wh).filter("order_id = '" + outside + "'").count(), "outside the lookback: not taken");
-    assertTrue(fact(wh).count() > initialRows);
-    assertEquals(0, fact(wh).join(Pipeline.table(wh, "marts", "dim_customers"),
-        org.olist.marts.common.spark.Keys.of("customer_sk"), "left_anti").count(), "older members were kept");
-    assertEquals("merge_append", factDetails(wh, "append-2").get("mode"));
+    Map<String, String> details = factDetails(wh, "append-2");
+    long lateLines = fact(wh).filter("order_id IN ('" + late + "', '" + canceled + "')").count();
+    assertEquals(String.valueOf(lateLines), details.get("late_lines"),
+        "the late order's and the re-sent order's lines are counted as late: " + details);
+    assertTrue(details.get("late_line_keys").contains(late + "/1"), "and named: " + details);
+    assertEquals("canceled", fact(wh).filter("order_id = '" + canceled + "'").first().getAs("order_status"),
+        "the re-sent cancellation is applied");
+    assertTrue(fact(wh).filter("order_id = '" + late + "'").count() > 0, "the late line is loaded");
 
-    // persons with purchases in both loads are numbered and counted on from the first (SPEC §3 invariants)
-    Dataset<Row> returning = fact(wh).filter("customer_sk != -1").groupBy("customer_sk")
-        .agg(functions.countDistinct("loaded_at").alias("loads"), functions.max("order_sequence_number").alias("n"))
-        .filter("loads > 1");
-    assertTrue(returning.count() > 0, "the batch brings new orders of persons already loaded");
-    assertEquals(0, returning.filter("n < 2").count());
-    for (String test : List.of("fct_order_items__sequence_numbers_contiguous",
-        "dim_customers__repeat_buyer_matches_fact")) {
-      DataTestModel model = ModelCatalog.get().dataTests().stream().filter(t -> t.name().equals(test))
-          .findFirst().orElseThrow();
-      assertEquals(0, DataTests.failingRows(model, t -> Pipeline.table(wh, "marts", t),
-          ModelCatalog.get().stateCodes()).count(), test);
-    }
+    Path refreshed = dir.resolve("wh-append-reference");
+    Pipeline.run(config(union, refreshed, "union", Map.of(OlistConfig.FULL_REFRESH, true)));
+    JavaDataFrameSuiteBase frames = new JavaDataFrameSuiteBase();
+    frames.assertDataFrameNoOrderEquals(fact(refreshed).drop("loaded_at"), fact(wh).drop("loaded_at"));
+    frames.assertDataFrameNoOrderEquals(Pipeline.table(refreshed, "marts", "dim_customers"),
+        Pipeline.table(wh, "marts", "dim_customers"));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -422,18 +481,46 @@ class IncrementalLoadTest {
     }
   }
 
+  /** Each order: id, its four event times, then its person (customer_unique_id) and status. */
   private static List<String[]> ordersOf(Path input) throws IOException {
+    Map<String, String> personOf = new HashMap<>();
+    for (Map<String, String> c : Csv.read(input.resolve("olist_customers_dataset.csv"))) {
+      personOf.put(c.get("customer_id"), c.get("customer_unique_id"));
+    }
     List<String[]> out = new ArrayList<>();
-    for (Map<String, String> r : org.olist.marts.jobs.testing.Csv.read(input.resolve("olist_orders_dataset.csv"))) {
+    for (Map<String, String> r : Csv.read(input.resolve("olist_orders_dataset.csv"))) {
       out.add(new String[] {r.get("order_id"), r.get("order_purchase_timestamp"), r.get("order_approved_at"),
-          r.get("order_delivered_carrier_date"), r.get("order_delivered_customer_date")});
+          r.get("order_delivered_carrier_date"), r.get("order_delivered_customer_date"),
+          personOf.get(r.get("customer_id")), r.get("order_status")});
     }
     return out;
   }
 
+  /** Orders per person (customer_unique_id). */
+  private static Map<String, Long> personsOf(Path input) throws IOException {
+    return ordersOf(input).stream().filter(o -> o[5] != null)
+        .collect(Collectors.groupingBy(o -> o[5], Collectors.counting()));
+  }
+
+  private static boolean hasLines(Path input, String orderId) {
+    try {
+      return Files.readAllLines(input.resolve("olist_order_items_dataset.csv")).stream()
+          .anyMatch(l -> l.replace("\"", "").startsWith(orderId + ","));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void rewriteOrders(Path input, String orderId, UnaryOperator<String> change) throws IOException {
+    Path file = input.resolve("olist_orders_dataset.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+    lines.replaceAll(l -> l.replace("\"", "").startsWith(orderId + ",") ? change.apply(l) : l);
+    Files.write(file, lines, StandardCharsets.UTF_8);
+  }
+
   private static Timestamp updatedAt(String[] order) {
     Timestamp max = null;
-    for (int i = 1; i < order.length; i++) {
+    for (int i = 1; i <= 4; i++) {
       if (order[i] != null) {
         Timestamp t = Timestamp.valueOf(order[i]);
         max = max == null || t.after(max) ? t : max;

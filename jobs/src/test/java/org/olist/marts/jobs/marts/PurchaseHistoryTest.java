@@ -88,10 +88,10 @@ class PurchaseHistoryTest {
             true},
         new Object[] {"R", "belo horizonte", "MG", "30000", Frames.date("2018-03-02"), Frames.date("2018-03-02"), 1L,
             false});
-    Dataset<Row> dim = Frames.of("customer_unique_id string, first_order_date date, last_order_date date, "
-            + "order_count bigint",
-        new Object[] {"P", Frames.date("2017-01-15"), Frames.date("2017-02-01"), 2L},
-        new Object[] {"Q", Frames.date("2017-05-01"), Frames.date("2017-05-01"), 1L});
+    Dataset<Row> dim = Frames.of("customer_unique_id string, customer_city string, customer_state_code string, "
+            + "customer_zip_code_prefix string, first_order_date date, last_order_date date, order_count bigint",
+        new Object[] {"P", "curitiba", "PR", "80000", Frames.date("2017-01-15"), Frames.date("2017-02-01"), 2L},
+        new Object[] {"Q", "recife", "PE", "50000", Frames.date("2017-05-01"), Frames.date("2017-05-01"), 1L});
     Map<String, Row> out = PurchaseHistory.continueCustomers(persons, dim, numbered).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs(Columns.CUSTOMER_UNIQUE_ID), r -> r));
     assertEquals(2, out.size(), "only the batch's persons are upserted");
@@ -100,9 +100,26 @@ class PurchaseHistoryTest {
     assertEquals(Frames.date("2017-01-15"), p.getAs(Columns.FIRST_ORDER_DATE));
     assertEquals(Frames.date("2018-03-05"), p.getAs(Columns.LAST_ORDER_DATE));
     assertTrue((Boolean) p.getAs(Columns.IS_REPEAT_BUYER));
-    assertEquals("RJ", p.getAs(Columns.CUSTOMER_STATE));
+    assertEquals("RJ", p.getAs(Columns.CUSTOMER_STATE), "P bought in the batch after the loaded orders: moved");
     Row r = out.get("R");
     assertEquals(1L, (long) r.getAs(Columns.ORDER_COUNT));
     assertFalse((Boolean) r.getAs(Columns.IS_REPEAT_BUYER));
+  }
+
+  /** A re-sent order from before the person's loaded last purchase (a late cancellation) does not move them. */
+  @Test
+  void aReSentOlderOrderKeepsTheLoadedLocation() {
+    Dataset<Row> persons = Frames.table("int_customers__deduplicated",
+        new Object[] {"Q", "olinda", "PE", "53000", Frames.date("2017-03-01"), Frames.date("2017-03-01"), 1L,
+            false});
+    Dataset<Row> dim = Frames.of("customer_unique_id string, customer_city string, customer_state_code string, "
+            + "customer_zip_code_prefix string, first_order_date date, last_order_date date, order_count bigint",
+        new Object[] {"Q", "recife", "PE", "50000", Frames.date("2017-03-01"), Frames.date("2017-05-01"), 2L});
+    Dataset<Row> numbered = Frames.of("order_id string, customer_unique_id string, order_date date, "
+        + PurchaseHistory.LOADED_NUMBER + " int", new Object[] {"Q1", "Q", Frames.date("2017-03-01"), 1});
+    Row q = PurchaseHistory.continueCustomers(persons, dim, numbered).first();
+    assertEquals("recife", q.getAs(Columns.CUSTOMER_CITY), "still where the latest loaded order went");
+    assertEquals("50000", q.getAs(Columns.CUSTOMER_ZIP));
+    assertEquals(2L, (long) q.getAs(Columns.ORDER_COUNT), "a re-sent order is no new purchase");
   }
 }

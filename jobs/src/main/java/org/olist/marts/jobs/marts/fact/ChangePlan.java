@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param monthPrints where the month prints came from ({@code lines:kept fact:scanned}); empty in append mode
  * @param monthsComparedByKey the months whose prints differed (a snapshot); empty in append mode
  * @param rowsInBatch lines offered to the load
- * @param keysMissing fact keys the snapshot no longer has; empty in append mode, which never sees them
+ * @param keysMissing fact keys the snapshot no longer has, which the MERGE deletes; empty in append mode, which
+ *     never sees them and deletes nothing
  */
 public record ChangePlan(Optional<String> monthPrints, List<String> monthsComparedByKey, long rowsInBatch,
                          long keysNew, long keysChanged, long rowsUnchanged, Optional<Long> keysMissing,
@@ -18,6 +19,11 @@ public record ChangePlan(Optional<String> monthPrints, List<String> monthsCompar
   /** The keys the MERGE writes. */
   public long keysToWrite() {
     return keysNew + keysChanged;
+  }
+
+  /** The keys the MERGE deletes. */
+  public long keysToDelete() {
+    return keysMissing.orElse(0L);
   }
 
   /** A snapshot whose month prints all equal the fact's: nothing compared by key, nothing to write. */

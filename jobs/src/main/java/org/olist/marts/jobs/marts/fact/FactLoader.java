@@ -21,7 +21,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
@@ -53,6 +55,8 @@ public final class FactLoader {
   private final String path;
   /** The fact's high-water mark, read from the table's history once per load (empty: none recorded). */
   private Optional<Timestamp> mark;
+  /** Append mode: the batch's late lines ({@link #noteLateLines}); empty otherwise. */
+  private Optional<FactLoad.LateLines> late = Optional.empty();
 
   public FactLoader(JobContext ctx, TableModel model) {
     this.ctx = ctx;
@@ -87,7 +91,7 @@ public final class FactLoader {
             new FactLoad.Window(ctx.config().backfillFrom().get(), ctx.config().backfillTo().orElseThrow()))
         : merge(lines, linePrints, toFact);
     ctx.recordWrite(model.relativePath(), start, load.rowsWritten(), load.deltaVersion(),
-        load.plan().map(ChangePlan::rowsInBatch).orElse(null), load.details());
+        load.plan().map(ChangePlan::rowsInBatch).orElse(null), load.withLateLines(late).details());
   }
 
   /** The mark of the fact as it is before this load; null when none was recorded. */
@@ -99,11 +103,22 @@ public final class FactLoader {
   }
 
   /**
-   * Append mode (SPEC §4): the rows of {@code lines} updated after the mark minus the lookback, the batch that a
-   * MERGE of this loader then takes as it is.
+   * Append mode (SPEC §4): counts the lines of the batch updated at or before the mark minus the lookback, logs
+   * their keys and keeps both for the load's audit row. They are loaded like every other line of the batch: a late
+   * line is never dropped silently.
    */
-  public Dataset<Row> appendWindow(Dataset<Row> lines) {
-    return IncrementalFact.appendWindow(lines, highWaterMark(), ctx.config().lookbackDays());
+  public void noteLateLines(Dataset<Row> lines) {
+    Dataset<Row> lateLines = IncrementalFact.lateLines(lines, highWaterMark(), ctx.config().lookbackDays())
+        .select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID)).orderBy(Columns.ORDER_ID, Columns.ORDER_ITEM_ID);
+    long count = lateLines.count();
+    List<String> keys = count == 0 ? List.of() : lateLines.limit(FactLoad.LateLines.KEYS_SHOWN).collectAsList()
+        .stream().map(r -> r.getString(0) + "/" + r.get(1)).toList();
+    late = Optional.of(new FactLoad.LateLines(count, keys));
+    if (count > 0) {
+      LOG.warn("{} lines of the batch were updated at or before the high-water mark {} minus the lookback of {} "
+          + "days: loaded all the same (order_id/order_item_id{}): {}", count, highWaterMark(),
+          ctx.config().lookbackDays(), count > keys.size() ? ", the first " + keys.size() : "", keys);
+    }
   }
 
   private Timestamp maxUpdatedAt(Dataset<Row> rows) {
@@ -179,7 +194,32 @@ public final class FactLoader {
     long updated = commit.metric("numTargetRowsUpdated");
     return new FactLoad(LoadMode.BACKFILL, Optional.empty(), Optional.of(window), inserted + updated, inserted,
         updated, commit.metric("numTargetRowsDeleted"), commit.metric("numTargetFilesAdded"),
-        commit.metric("numTargetFilesRemoved"), partitions, newMark, commit.version(), phases.millis());
+        commit.metric("numTargetFilesRemoved"), partitions, newMark, commit.version(), phases.millis(),
+        Optional.empty());
+  }
+
+  /**
+   * A snapshot that lacks most of the fact is more likely a truncated export than a mass deletion at the source
+   * (SPEC §4 deletes what a snapshot lacks): refused before anything is written when its lines are fewer than the
+   * fact's by more than {@code olist.incremental.max-deleted-fraction} of them. Called before the dimensions are
+   * written; a first load, a full refresh, a backfill and append mode delete nothing and pass.
+   */
+  public void refuseTruncatedSnapshot(Dataset<Row> lines, Optional<MonthPrints> linePrints) {
+    if (ctx.config().incrementalMode() == IncrementalMode.APPEND || ctx.config().fullRefresh()
+        || ctx.config().backfillFrom().isPresent() || !DeltaTables.exists(ctx.spark(), path)) {
+      return;
+    }
+    long factVersion = DeltaTables.version(ctx.spark(), path);
+    long factRows = MonthPrints.read(ctx.spark(), path, factVersion).map(MonthPrints::rows)
+        .orElseGet(() -> DeltaTables.read(ctx.spark(), path, factVersion).count());
+    long lineRows = linePrints.map(MonthPrints::rows).orElseGet(lines::count);
+    double limit = ctx.config().maxDeletedFraction();
+    if (factRows > 0 && factRows - lineRows > limit * factRows) {
+      throw new OlistException("Cannot load " + model.name() + ": this snapshot holds " + lineRows + " order lines "
+          + "and the fact " + factRows + ", so more than " + OlistConfig.MAX_DELETED_FRACTION + " = " + limit
+          + " of the fact's lines would be deleted as absent from this snapshot. Check that the input is "
+          + "complete; if the deletions are real, raise the limit or run --full-refresh. No mart was written.");
+    }
   }
 
   /** A planned MERGE: what change detection found, the batch it looked at, and the keys to write. */
@@ -209,9 +249,16 @@ public final class FactLoader {
         : Optional.of(MonthPrints.scan(fact));
     Planned planned = plan(lines, linePrints, fact, keptFactPrints.isPresent(), factPrints, append, phases);
     ChangePlan plan = planned.plan();
-    plan.keysMissing().filter(m -> m > 0).ifPresent(m ->
-        LOG.warn("{} fact keys are absent from this snapshot: kept (a --full-refresh removes them)", m));
-    if (plan.keysToWrite() == 0) {
+    Dataset<Row> deletions = null;
+    if (plan.keysToDelete() > 0) {
+      deletions = IncrementalFact.deletions(fact, planned.changes()).localCheckpoint(true);
+      List<String> shown = deletions.select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID))
+          .orderBy(Columns.ORDER_ID, Columns.ORDER_ITEM_ID).limit(FactLoad.LateLines.KEYS_SHOWN).collectAsList()
+          .stream().map(r -> r.getString(0) + "/" + r.get(1)).toList();
+      LOG.warn("{} fact lines are absent from this snapshot and are deleted (order_id/order_item_id{}): {}",
+          plan.keysToDelete(), plan.keysToDelete() > shown.size() ? ", the first " + shown.size() : "", shown);
+    }
+    if (plan.keysToWrite() == 0 && plan.keysToDelete() == 0) {
       LOG.info("No new or changed fact rows: nothing merged, no file written");
       return FactLoad.unchanged(mode, plan, before, factVersion, phases.millis());
     }
@@ -223,25 +270,36 @@ public final class FactLoader {
     Dataset<Row> toLookUp = IncrementalFact.linesToWrite(planned.batch(),
         few ? broadcast(planned.changes()) : planned.changes());
     Observation latest = new Observation("fct_order_items source");
-    Dataset<Row> source = ctx.conform(model, toFact.apply(few ? toLookUp.localCheckpoint(true) : toLookUp, few))
+    Dataset<Row> written = ctx.conform(model, toFact.apply(few ? toLookUp.localCheckpoint(true) : toLookUp, few))
         .observe(latest, max(col(Columns.SOURCE_UPDATED_AT)).as(Columns.SOURCE_UPDATED_AT))
         .localCheckpoint(true);
     Timestamp newMark = later(before, (Timestamp) observed(latest).get(Columns.SOURCE_UPDATED_AT));
+    Dataset<Row> source = written.withColumn(IncrementalFact.DELETE, lit(false));
+    if (deletions != null) {
+      source = source.unionByName(deletions);
+    }
     phases.start("prints");
-    Optional<MonthPrints> printsAfter = factPrints.map(p -> p.plus(IncrementalFact.printChange(planned.changes())));
+    Dataset<Row> removed = deletions;
+    Optional<MonthPrints> printsAfter = factPrints.map(p -> p.plus(IncrementalFact.printChange(planned.changes())))
+        .map(p -> removed == null ? p : p.plus(IncrementalFact.printRemoval(removed)));
 
     phases.start("merge");
+    Map<String, String> columns = new LinkedHashMap<>();
+    model.columnNames().forEach(c -> columns.put(c, "s." + c));
     DeltaTables.Commit commit = ctx.merge(model, new MergeSpec(source, IncrementalFact.mergeCondition(
         plan.partitions()),
-        b -> b.whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateAll()
-            .whenNotMatched().insertAll(),
+        b -> b.whenMatched("s." + IncrementalFact.DELETE).delete()
+            .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateExpr(columns)
+            .whenNotMatched("NOT s." + IncrementalFact.DELETE).insertExpr(columns),
         Optional.of(HighWaterMark.metadata(newMark, ctx.runId())), true));
     long inserted = commit.metric("numTargetRowsInserted");
     long updated = commit.metric("numTargetRowsUpdated");
+    long deleted = commit.metric("numTargetRowsDeleted");
     if (printsAfter.isPresent()) {
       phases.start("keep_prints");
       // exact only when this MERGE was the one commit after the version read, and wrote every key it was given
-      if (commit.version() == factVersion + 1 && inserted + updated == plan.keysToWrite()) {
+      if (commit.version() == factVersion + 1 && inserted + updated == plan.keysToWrite()
+          && deleted == plan.keysToDelete()) {
         printsAfter.get().write(spark, path, commit.version());
       } else {
         LOG.warn("Cannot keep the fact's month prints: version {} follows {} and wrote {} of {} keys (another "
@@ -249,9 +307,9 @@ public final class FactLoader {
             plan.keysToWrite());
       }
     }
-    return new FactLoad(mode, Optional.of(plan), Optional.empty(), inserted + updated, inserted, updated, 0,
+    return new FactLoad(mode, Optional.of(plan), Optional.empty(), inserted + updated, inserted, updated, deleted,
         commit.metric("numTargetFilesAdded"), commit.metric("numTargetFilesRemoved"), plan.partitions(), newMark,
-        commit.version(), phases.millis());
+        commit.version(), phases.millis(), Optional.empty());
   }
 
   /**
@@ -286,7 +344,7 @@ public final class FactLoader {
     Dataset<Row> keys = IncrementalFact.keys(batch).observe(batchRows, IncrementalFact.rowCount(ROWS));
     Dataset<Row> compared = IncrementalFact.compare(IncrementalFact.latestPerKey(keys), fact, !append);
     Dataset<Row> changes = IncrementalFact.observeChanges(compared, changeCounts)
-        .filter(IncrementalFact.toWrite())
+        .filter(IncrementalFact.toApply())
         .localCheckpoint(true);
     Map<String, Object> counts = observed(changeCounts);
     if (append) {

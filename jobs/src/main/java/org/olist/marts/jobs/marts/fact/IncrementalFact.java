@@ -30,7 +30,7 @@ import org.olist.marts.jobs.orderlines.MonthPrints;
 
 /**
  * The change detection of SPEC §4 as pure functions: one row per key (latest wins), each key of the batch and
- * of the fact compared once by {@code row_hash}, the append-mode window, and the partition-naming MERGE
+ * of the fact compared once by {@code row_hash}, the append-mode lookback, and the partition-naming MERGE
  * condition.
  */
 public final class IncrementalFact {
@@ -43,7 +43,7 @@ public final class IncrementalFact {
   public static final String NEW = "new";
   public static final String CHANGED = "changed";
   public static final String UNCHANGED = "unchanged";
-  /** A fact key the snapshot no longer has (reported, not deleted; a full refresh removes it). */
+  /** A fact key the snapshot no longer has: a snapshot MERGE deletes it (SPEC §4, the snapshot is the truth). */
   public static final String MISSING = "missing";
 
   /** The metric of {@link #changeMetrics} listing the partitions a MERGE touches (sorted). */
@@ -94,7 +94,7 @@ public final class IncrementalFact {
   /**
    * The change that writing {@code changes} (from {@link #compare}, the keys to write) makes to the fact's month
    * prints: each line written is added to its month, and the version it replaces taken from the month where it
-   * lives now.
+   * lives now. Deleted keys are taken away by {@link #printRemoval}: only their fact rows have their natural key.
    */
   public static MonthPrints printChange(Dataset<Row> changes) {
     Dataset<Row> added = MonthPrints.parts(changes.filter(toWrite()), col(Columns.ORDER_YEAR_MONTH),
@@ -104,15 +104,35 @@ public final class IncrementalFact {
     return MonthPrints.sumByMonth(added.unionAll(replaced));
   }
 
+  /** The change that deleting {@code deletions} (from {@link #deletions}) makes to the fact's month prints. */
+  public static MonthPrints printRemoval(Dataset<Row> deletions) {
+    return MonthPrints.sumByMonth(MonthPrints.parts(deletions, col(Columns.ORDER_YEAR_MONTH), col(Columns.ROW_HASH),
+        -1));
+  }
+
   /** Keys a MERGE has to write: the new and the changed ones. */
   public static Column toWrite() {
     return col(CHANGE).isin(NEW, CHANGED);
   }
 
+  /** Keys a MERGE touches: those it writes and those it deletes. */
+  public static Column toApply() {
+    return col(CHANGE).isin(NEW, CHANGED, MISSING);
+  }
+
+  /**
+   * The MERGE source rows that delete: the fact's rows of the {@link #MISSING} keys among {@code changes}, marked
+   * {@link #DELETE}.
+   */
+  public static Dataset<Row> deletions(Dataset<Row> fact, Dataset<Row> changes) {
+    return fact.join(changes.filter(col(CHANGE).equalTo(MISSING)).select(col(FactOrderItems.ORDER_ITEM_SK)),
+        Keys.of(FactOrderItems.ORDER_ITEM_SK), "left_semi").withColumn(DELETE, lit(true));
+  }
+
   /**
    * What {@link #compare} found, as aggregates: how many keys are in each class (named after the class) and
-   * {@link #TOUCHED_PARTITIONS}, the partitions a MERGE of the keys to write touches: where the rows go, and where
-   * their keys live now (a corrected purchase date moves a row to another month; naming only the new month would
+   * {@link #TOUCHED_PARTITIONS}, the partitions a MERGE of the keys to write and delete touches: where the rows go,
+   * and where their keys live now (a corrected purchase date moves a row to another month; naming only the new month would
    * insert a duplicate key).
    */
   public static Column[] changeMetrics() {
@@ -121,7 +141,7 @@ public final class IncrementalFact {
       metrics.add(coalesce(sum(when(col(CHANGE).equalTo(c), 1L).otherwise(0L)), lit(0L)).as(c));
     }
     metrics.add(array_sort(array_union(collect_set(when(toWrite(), col(Columns.ORDER_YEAR_MONTH))),
-        collect_set(when(toWrite(), col(CURRENT_MONTH))))).as(TOUCHED_PARTITIONS));
+        collect_set(when(toApply(), col(CURRENT_MONTH))))).as(TOUCHED_PARTITIONS));
     return metrics.toArray(Column[]::new);
   }
 
@@ -142,13 +162,16 @@ public final class IncrementalFact {
         Keys.of(FactOrderItems.ORDER_ITEM_SK), "left_semi"));
   }
 
-  /** Append mode: rows updated after the high-water mark minus the lookback (all rows when there is no mark). */
-  public static Dataset<Row> appendWindow(Dataset<Row> rows, Timestamp highWaterMark, int lookbackDays) {
+  /**
+   * Append mode: the rows of a batch updated at or before the high-water mark minus the lookback, the late ones
+   * (none when there is no mark). They are loaded like the others (SPEC §4: never dropped silently), and reported.
+   */
+  public static Dataset<Row> lateLines(Dataset<Row> rows, Timestamp highWaterMark, int lookbackDays) {
     if (highWaterMark == null) {
-      return rows;
+      return rows.limit(0);
     }
     Timestamp from = Timestamp.from(highWaterMark.toInstant().minus(Duration.ofDays(lookbackDays)));
-    return rows.filter(col(Columns.SOURCE_UPDATED_AT).gt(lit(from)));
+    return rows.filter(not(col(Columns.SOURCE_UPDATED_AT).gt(lit(from))));
   }
 
   /**

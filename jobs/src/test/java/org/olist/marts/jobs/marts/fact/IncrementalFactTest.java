@@ -1,6 +1,7 @@
 package org.olist.marts.jobs.marts.fact;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.olist.marts.jobs.testing.Frames.ts;
 
 import java.util.Arrays;
@@ -44,13 +45,14 @@ class IncrementalFactTest {
   }
 
   @Test
-  void appendWindowStartsAtTheMarkMinusTheLookback() {
+  void lateLinesAreThoseAtOrBeforeTheMarkMinusTheLookback() {
     Dataset<Row> batch = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-06 23:59:59"), "old"},
-        new Object[] {2L, "2018-01", ts("2018-01-07 00:00:01"), "late"},
-        new Object[] {3L, "2018-01", ts("2018-01-12 00:00:00"), "new"});
-    assertEquals(List.of("2:late", "3:new"),
-        keys(IncrementalFact.appendWindow(batch, ts("2018-01-10 00:00:00"), 3)));
-    assertEquals(3, IncrementalFact.appendWindow(batch, null, 3).count());
+        new Object[] {2L, "2018-01", ts("2018-01-07 00:00:00"), "edge"},
+        new Object[] {3L, "2018-01", ts("2018-01-07 00:00:01"), "inside"},
+        new Object[] {4L, "2018-01", ts("2018-01-12 00:00:00"), "new"});
+    assertEquals(List.of("1:old", "2:edge"),
+        keys(IncrementalFact.lateLines(batch, ts("2018-01-10 00:00:00"), 3)));
+    assertEquals(0, IncrementalFact.lateLines(batch, null, 3).count(), "no mark: a first load, nothing is late");
   }
 
   @Test
@@ -91,14 +93,19 @@ class IncrementalFactTest {
   }
 
   @Test
-  void missingKeysAreCountedOnlyForAWholeSnapshot() {
-    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2018-01", ts("2018-01-01 00:00:00"), "a"},
+  void missingKeysOfAWholeSnapshotAreDeletedFromWhereTheyLive() {
+    Dataset<Row> fact = Frames.of(DDL, new Object[] {1L, "2017-12", ts("2018-01-01 00:00:00"), "a"},
         new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
     Dataset<Row> snapshot = Frames.of(DDL, new Object[] {2L, "2018-01", ts("2018-01-01 00:00:00"), "b"});
     Dataset<Row> compared = IncrementalFact.compare(snapshot, fact, true);
     assertEquals("new=0 changed=0 unchanged=1 missing=1", counts(compared));
-    assertEquals(List.of(), keys(compared.filter(IncrementalFact.toWrite())));
-    assertEquals("new=0 changed=0 unchanged=1 missing=0", counts(IncrementalFact.compare(snapshot, fact, false)));
+    assertEquals(List.of(), keys(compared.filter(IncrementalFact.toWrite())), "nothing to write");
+    assertEquals(List.of("2017-12"), metrics(compared).getList(4), "the deleted key's partition is touched");
+    Dataset<Row> deletions = IncrementalFact.deletions(fact, compared.filter(IncrementalFact.toApply()));
+    assertEquals(List.of("1:a"), keys(deletions.drop(IncrementalFact.DELETE)));
+    assertTrue(deletions.first().<Boolean>getAs(IncrementalFact.DELETE));
+    assertEquals("new=0 changed=0 unchanged=1 missing=0", counts(IncrementalFact.compare(snapshot, fact, false)),
+        "append mode never sees missing keys");
   }
 
   @Test
@@ -131,11 +138,13 @@ class IncrementalFactTest {
     Object[] movedFrom = {3L, "o3", 1, "2018-01", ts("2018-01-01 00:00:00"), "c"};
     Object[] movedTo = {3L, "o3", 1, "2018-02", ts("2018-02-03 00:00:00"), "c2"};
     Object[] added = {4L, "o4", 1, "2018-03", ts("2018-03-01 00:00:00"), "d"};
-    Dataset<Row> fact = Frames.of(ddl, unchanged, before, movedFrom);
+    Object[] renumbered = {5L, "o5", 2, "2018-03", ts("2018-03-01 00:00:00"), "e"};
+    Dataset<Row> fact = Frames.of(ddl, unchanged, before, movedFrom, renumbered);
     Dataset<Row> changes = IncrementalFact.compare(Frames.of(ddl, unchanged, after, movedTo, added), fact, true)
-        .filter(IncrementalFact.toWrite());
+        .filter(IncrementalFact.toApply());
     MonthPrints merged = MonthPrints.scan(Frames.of(ddl, unchanged, after, movedTo, added));
-    assertEquals(merged, MonthPrints.scan(fact).plus(IncrementalFact.printChange(changes)));
+    assertEquals(merged, MonthPrints.scan(fact).plus(IncrementalFact.printChange(changes))
+        .plus(IncrementalFact.printRemoval(IncrementalFact.deletions(fact, changes))));
     assertEquals(List.of("2018-01", "2018-02", "2018-03"), merged.differing(MonthPrints.scan(fact)));
   }
 
