@@ -32,5 +32,5 @@ log="$wh/marts/fct_order_items/_delta_log/$(printf '%020d' "$merge_version").jso
 rewritten=$(grep -o '"partitionValues":{"order_year_month":"[0-9-]*"' "$log" | sed 's/.*:"\([0-9-]*\)"/\1/' | sort -u | paste -sd, -)
 echo "SF $scale fact step: incremental ${inc_ms} ms vs full rebuild ${full_ms} ms = ${ratio}% ;"\
   "partitions named in the MERGE: $touched ; partitions with files added/removed: ${rewritten:-none}"
-printf '%s\tsf=%s\tday=%s\tincremental_ms=%s\tfull_ms=%s\tratio_pct=%s\ttouched=%s\trewritten=%s\n' \
-  "$(date -u +%FT%TZ)" "$scale" "$next" "$inc_ms" "$full_ms" "$ratio" "$touched" "$rewritten" >> "$work/results.tsv"
+bench_record incremental-fact "sf$scale $day -> $next" "merge=$((inc_ms / 1000)).$(printf '%03d' $((inc_ms % 1000))) rebuild=$((full_ms / 1000)).$(printf '%03d' $((full_ms % 1000)))" "" "" \
+  "ratio $ratio %; touched $touched; rewritten ${rewritten:-none}"

@@ -3,10 +3,12 @@
 #   scripts/benchmark-pipeline.sh [--scale 1] [--seed 42] [--input DIR --name LABEL] [--work DIR]
 # Generates the input once per (scale, seed) under DIR (default target/benchmark), or reads --input (the sample,
 # the real subset), runs the pipeline into a fresh warehouse, and prints one line per job (wall time, Spark jobs,
-# Delta commits) plus the total; results are appended to DIR/results.tsv. Extra options after -- go to
+# Delta commits) plus the total and the peak RSS; results are appended to benchmarks/results.csv. Extra options after -- go to
 # run-pipeline.sh (--jvm-per-job, say, to compare with one spark-submit per job).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OLIST_ROOT=${OLIST_ROOT:-$root}
+source "$root/scripts/lib/bench.sh"
 scale=1 seed=42 work="$root/target/benchmark" given="" name="" extra=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -35,15 +37,14 @@ fi
 rm -rf "$warehouse"
 echo "Running the pipeline on $label ($(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB)"
 start=$(date +%s.%N)
-"$root/scripts/run-pipeline.sh" --input "$input" --warehouse "$warehouse" --run-id "bench-$label" --jobs staging,intermediate,marts \
-  "${extra[@]}" | tee "$work/last-run.txt"
+bench_timed "$work/last-rss.txt" "$root/scripts/run-pipeline.sh" --input "$input" --warehouse "$warehouse" \
+  --run-id "bench-$label" --jobs staging,intermediate,marts "${extra[@]}" | tee "$work/last-run.txt"
 rc=${PIPESTATUS[0]}
 end=$(date +%s.%N)
 total=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", e - s }')
 [[ $rc -eq 0 ]] || { echo "Pipeline failed (exit $rc)"; exit "$rc"; }
 rows=$(wc -l < "$input/olist_order_items_dataset.csv")
-echo "Total wall time on $label: ${total}s for $((rows - 1)) order lines"
-printf '%s\tinput=%s\tseed=%s\tcores=%s\ttotal_s=%s\t%s\n' "$(date -u +%FT%TZ)" "$label" "$seed" "$(nproc)" "$total" \
-  "$(sed -n 's/^\[[0-9]*\/[0-9]*\] \([a-z]*\) *succeeded *\([0-9]*s\).*(\([0-9]*\) Spark jobs, \([0-9]*\) Delta commits)/\1=\2,\3jobs,\4commits/p' \
-    "$work/last-run.txt" | tr '\n' ' ')" \
-  >> "$work/results.tsv"
+echo "Total wall time on $label: ${total}s for $((rows - 1)) order lines, peak RSS $(cat "$work/last-rss.txt") MiB"
+per_job=$(sed -n 's/^\[[0-9]*\/[0-9]*\] \([a-z]*\) *succeeded *\([0-9]*\)s.*/\1=\2/p' "$work/last-run.txt" | paste -sd' ')
+bench_record "staging->marts" "$label" "$per_job" "$total" "$(cat "$work/last-rss.txt")" \
+  "seed=$seed $((rows - 1)) order lines ${extra[*]}"

@@ -20,11 +20,14 @@ run --input "$work/sf$scale-$day" --jobs staging,intermediate,marts --run-id rls
 run --input "$work/sf$scale-$day" --jobs rls --run-id rls-first
 first=$(seconds)
 echo "first rls run (every copy created): ${first}s, $(written rls-first) copies written"
+bench_record rls-first-run "sf$scale $day" "" "$first" "" "$(written rls-first) copies; marts $(bytes marts) B, copies $(bytes secure) B"
 echo "bytes: marts $(bytes marts), secure copies $(bytes secure) ($(ls -d "$wh"/secure/*/ | wc -l) access sets)"
 run --input "$work/sf$scale-$next" --jobs staging,intermediate,marts --run-id rls-marts-2
 run --input "$work/sf$scale-$next" --jobs rls --run-id rls-next
 echo "rls after the incremental MERGE of $next: $(seconds)s, $(written rls-next) copies written, $(kept rls-next) kept"
+bench_record rls-daily-run "sf$scale $next" "" "$(seconds)" "" "$(written rls-next) copies written $(kept rls-next) kept"
 grep -a 'Wrote secure/.*fct_order_items' "$OLIST_LOG_DIR/rls-next/rls.log" | sed 's/.*INFO JobContext: /  /' | cut -c1-200
 run --input "$work/sf$scale-$next" --jobs rls --run-id rls-again
 echo "rls with nothing changed: $(seconds)s, $(written rls-again) copies written, $(kept rls-again) kept"
+bench_record rls-unchanged-run "sf$scale $next" "" "$(seconds)" "" "$(written rls-again) copies written"
 echo "bytes after: marts $(bytes marts), secure copies $(bytes secure)"

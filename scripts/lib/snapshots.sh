@@ -3,6 +3,8 @@
 # target/benchmark-incremental), -h prints lines 2..$SNAPSHOTS_USAGE_LINES of the calling script; sets scale, day,
 # next and work, and generates both snapshots into $work/sf$scale-<day> unless they are there already.
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OLIST_ROOT=${OLIST_ROOT:-$root}
+source "$root/scripts/lib/bench.sh"
 scale=10 day=2018-08-28 work="$root/target/benchmark-incremental"
 while [[ $# -gt 0 ]]; do
   case "$1" in
