@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/snapshots.sh"
 wh="$work/warehouse-sf$scale"
 rm -rf "$wh"
 export OLIST_LOG_DIR="$work/logs"
+rm -rf "$OLIST_LOG_DIR"
 run() { "$root/scripts/run-pipeline.sh" --warehouse "$wh" --jobs staging,intermediate,marts "$@" || exit 1; }
 fact_line() { grep -a 'Wrote marts/fct_order_items' "$OLIST_LOG_DIR/$1/marts.log" | tail -n 1; }
 ms() { sed -n 's/.* rows in \([0-9]*\) ms.*/\1/p' <<<"$1"; }

@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/snapshots.sh"
 wh="$work/warehouse-rls-sf$scale"
 rm -rf "$wh"
 export OLIST_LOG_DIR="$work/logs"
+rm -rf "$OLIST_LOG_DIR"
 run() { "$root/scripts/run-pipeline.sh" --warehouse "$wh" "$@" >"$work/last-run.txt" 2>&1 || { cat "$work/last-run.txt"; exit 1; }; }
 seconds() { sed -n 's/^\[[0-9]*\/[0-9]*\] rls *succeeded *\([0-9]*\)s.*/\1/p' "$work/last-run.txt"; }
 written() { grep -ac 'Wrote secure/' "$OLIST_LOG_DIR/$1/rls.log"; }

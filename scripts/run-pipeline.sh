@@ -107,8 +107,14 @@ else
 fi
 
 [[ -n "$run_id" ]] || run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+# one log folder per attempt: a second attempt of a run id (a retry, or a run refused while the first still writes)
+# writes beside the first one's logs, never over them
 log_dir=${OLIST_LOG_DIR:-$OLIST_ROOT/target/pipeline-logs}/$run_id
-mkdir -p "$log_dir"
+n=1
+while ! mkdir -p "$(dirname "$log_dir")" || ! mkdir "$log_dir" 2>/dev/null; do
+  n=$((n + 1))
+  log_dir=${OLIST_LOG_DIR:-$OLIST_ROOT/target/pipeline-logs}/$run_id.attempt-$n
+done
 
 olist_ensure_built || exit 1
 

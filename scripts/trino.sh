@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A single-node Trino 476 on 127.0.0.1 that reads the warehouse through its Delta Lake connector (SPEC §5):
-# schema olist.marts holds the base marts (registered, never copied), the admin's alone; schema
+# schema olist.marts holds the base marts (registered, never copied), the admin's but for dim_date, which holds
+# nothing of anyone's and which every seed user reads; schema
 # olist.secure_<set> holds the rls job's secured copies of one access set (<warehouse>/secure/<set>/), in which
 # rows outside the set's states are physically absent. The access rules are the rls job's
 # (<warehouse>/secure/_trino_access_rules.json, reloaded every few seconds): each seed user reads only their set's
-# schema, anybody else nothing.
+# schema and olist.marts.dim_date, anybody else nothing.
 #   scripts/trino.sh start --warehouse DIR [--port N]   start (or restart), register the tables, print the URL
 #   scripts/trino.sh sync                             register new tables and access sets, drop removed ones
 #                                                     (run-pipeline.sh calls it after a run on this warehouse)
@@ -300,6 +301,6 @@ case "${1:-}" in
   sql) shift; cmd_sql "$@" ;;
   sync) shift; cmd_sync ;;
   status) if running; then echo "running at $(url), warehouse $(cat "$STATE/warehouse")"; else echo "not running"; exit 3; fi ;;
-  -h|--help|"") sed -n '2,19p' "$0"; [[ -n "${1:-}" ]] ;;
+  -h|--help|"") sed -n '2,20p' "$0"; [[ -n "${1:-}" ]] ;;
   *) die "unknown command '$1' (start|stop|sql|sync|status)" ;;
 esac

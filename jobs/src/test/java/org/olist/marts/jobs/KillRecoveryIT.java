@@ -39,9 +39,9 @@ import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.marts.MartsJob;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.staging.StagingJob;
-import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * SPEC §4 crash safety: the marts job is killed with {@code kill -9} at four moments of an incremental load, each
@@ -104,7 +104,7 @@ class KillRecoveryIT {
   }
 
   private static Dataset<Row> fact(Path wh) {
-    return Pipeline.table(wh, "marts", "fct_order_items");
+    return Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS);
   }
 
   private static void assertConsistent(Path wh, String when) {

@@ -15,7 +15,7 @@ public record JobRun(String runId, String job, String table, Instant startedAt, 
   public static final String FAILED = "failed";
   public static final String SKIPPED = "skipped";
   /** The detail that says when the job (not the table write) started: a job's duration is from it to its last row. */
-  public static final String JOB_STARTED_AT = "job_started_at";
+  public static final String JOB_STARTED_AT = RunDetail.JOB_STARTED_AT.key();
 
   /** The row in the column order of the catalog table {@code job_runs}. */
   public Row toRow() {

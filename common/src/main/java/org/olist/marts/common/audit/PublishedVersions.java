@@ -28,7 +28,7 @@ import org.olist.marts.common.delta.Warehouse;
  */
 public final class PublishedVersions {
   /** Per-attempt identifier in every audit row's details: a run id can be used again, an attempt cannot. */
-  public static final String ATTEMPT = "job_attempt";
+  public static final String ATTEMPT = RunDetail.ATTEMPT.key();
 
   /** One table's published version and its writer. */
   public record Published(String table, String job, String runId, long version) {

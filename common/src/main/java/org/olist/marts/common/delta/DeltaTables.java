@@ -214,8 +214,9 @@ public final class DeltaTables {
 
   /** The latest commit of a table: its version and operation metrics (rows written, files added...). */
   public record Commit(long version, Map<String, String> metrics) {
-    public long metric(String name) {
-      String value = metrics.get(name);
+    /** The metric's value in this commit; 0 when the operation did not record it. */
+    public long metric(DeltaMetric metric) {
+      String value = metrics.get(metric.key());
       return value == null ? 0L : Long.parseLong(value);
     }
   }

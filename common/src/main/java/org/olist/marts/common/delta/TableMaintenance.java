@@ -47,13 +47,15 @@ public final class TableMaintenance {
   public record Files(long files, long bytes) {
     /** These files after {@code compaction}: its removed files taken away, its added ones counted. */
     public Files compactedBy(DeltaTables.Commit compaction) {
-      return new Files(files - compaction.metric("numRemovedFiles") + compaction.metric("numAddedFiles"),
-          bytes - compaction.metric("numRemovedBytes") + compaction.metric("numAddedBytes"));
+      return new Files(files - compaction.metric(DeltaMetric.NUM_REMOVED_FILES)
+          + compaction.metric(DeltaMetric.NUM_ADDED_FILES), bytes - compaction.metric(DeltaMetric.NUM_REMOVED_BYTES)
+          + compaction.metric(DeltaMetric.NUM_ADDED_BYTES));
     }
 
     /** These files on storage after {@code compaction}, which adds files and deletes none until VACUUM. */
     public Files storedAfter(DeltaTables.Commit compaction) {
-      return new Files(files + compaction.metric("numAddedFiles"), bytes + compaction.metric("numAddedBytes"));
+      return new Files(files + compaction.metric(DeltaMetric.NUM_ADDED_FILES),
+          bytes + compaction.metric(DeltaMetric.NUM_ADDED_BYTES));
     }
   }
 

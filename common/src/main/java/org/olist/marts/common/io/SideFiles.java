@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
@@ -101,6 +104,30 @@ public final class SideFiles {
   public static void delete(String path, Configuration conf) throws IOException {
     Path p = new Path(path);
     fs(p, conf).delete(p, false);
+  }
+
+  /**
+   * Deletes every folder directly under {@code parent} whose name is not in {@code keep} (hidden ones aside) and
+   * returns their names; nothing when {@code parent} does not exist.
+   */
+  public static List<String> deleteFoldersExcept(String parent, Set<String> keep, Configuration conf)
+      throws IOException {
+    Path root = new Path(parent);
+    FileSystem fs = fs(root, conf);
+    List<String> removed = new ArrayList<>();
+    if (!fs.exists(root)) {
+      return removed;
+    }
+    for (FileStatus child : fs.listStatus(root)) {
+      String name = child.getPath().getName();
+      if (child.isDirectory() && !hidden(name) && !keep.contains(name)) {
+        if (!fs.delete(child.getPath(), true)) {
+          throw new IOException("the file system did not delete " + child.getPath());
+        }
+        removed.add(name);
+      }
+    }
+    return removed;
   }
 
   /** Removes every other file of the directory {@code path} is in. */

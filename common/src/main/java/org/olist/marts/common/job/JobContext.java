@@ -18,19 +18,24 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.audit.PublishedVersions;
+import org.olist.marts.common.audit.RunDetail;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.ConflictRetry;
+import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.delta.TableMaintenance;
 import org.olist.marts.common.delta.Warehouse;
+import org.olist.marts.common.delta.WriteMode;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.common.spark.NotNullColumns;
 import org.slf4j.Logger;
@@ -171,52 +176,41 @@ public final class JobContext {
   }
 
   /** Contract check, then an atomic overwrite of the catalog table. */
-  public TableResult publish(String table, Dataset<Row> df, Long rowsIn, Map<String, String> details) {
-    TableModel model = table(table);
-    return overwrite(model, warehouse.path(model), df, rowsIn, details);
-  }
-
   public TableResult publish(String table, Dataset<Row> df) {
-    return publish(table, df, null, Map.of());
+    TableModel model = table(table);
+    return write(WriteRequest.overwrite(model, warehouse.path(model), df));
   }
 
-  /** Contract check and atomic overwrite at an explicit path (one quarantine table per source, say). */
-  public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
-                               Map<String, String> details) {
-    return overwrite(model, path, df, rowsIn, details, Map.of());
+  /** The catalog table's overwrite request, for a caller that adds details or the rows read. */
+  public WriteRequest overwriteOf(String table, Dataset<Row> df) {
+    TableModel model = table(table);
+    return WriteRequest.overwrite(model, warehouse.path(model), df);
   }
 
-  /** As above, with Delta writer options ({@code replaceWhere}, {@code userMetadata}). */
-  public TableResult overwrite(TableModel model, String path, Dataset<Row> df, Long rowsIn,
-                               Map<String, String> details, Map<String, String> writeOptions) {
-    return overwrite(Instant.now(), model, path, df, rowsIn, details, writeOptions);
-  }
-
-  /** As above, timed from {@code start}: when the step began computing what it writes. */
-  public TableResult overwrite(Instant start, TableModel model, String path, Dataset<Row> df, Long rowsIn,
-                               Map<String, String> details, Map<String, String> writeOptions) {
-    Dataset<Row> conformed = conform(model, df);
-    DeltaTables.Commit commit = write(path,
-        () -> DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), writeOptions));
-    return recordWrite(name(path), start, commit.metric("numOutputRows"), commit.version(), rowsIn, details);
-  }
-
-  /** Leaves a table empty in one commit (the caller knows it has no rows for it), and records it. */
-  public TableResult empty(TableModel model, String path, Long rowsIn, Map<String, String> details) {
-    Instant start = Instant.now();
-    DeltaTables.Commit commit = write(path,
-        () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy()));
-    return recordWrite(name(path), start, 0, commit.version(), rowsIn, details);
-  }
-
-  /** Appends rows (already in the catalog's layout) to a catalog table in one commit, and records it. */
-  public TableResult append(TableModel model, Dataset<Row> df, Map<String, String> details) {
-    Instant start = Instant.now();
-    String path = warehouse.path(model);
-    Dataset<Row> conformed = conform(model, df);
-    DeltaTables.Commit commit = write(path,
-        () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy()));
-    return recordWrite(name(path), start, commit.metric("numOutputRows"), commit.version(), null, details);
+  /**
+   * Writes {@code request} in one commit and records it (log line, audit row): the contract checked first (names,
+   * order, types, NOT NULL), the Delta options it implies ({@code replaceWhere}, {@code userMetadata}) set here.
+   */
+  public TableResult write(WriteRequest request) {
+    Instant start = request.start().orElseGet(Instant::now);
+    TableModel model = request.model();
+    String path = request.path();
+    DeltaTables.Commit commit = switch (request.mode()) {
+      case EMPTY -> write(path, () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy()));
+      case APPEND -> {
+        Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
+        yield write(path, () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy()));
+      }
+      case OVERWRITE, REPLACE_WHERE -> {
+        Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
+        Map<String, String> options = new LinkedHashMap<>();
+        request.replaceWhere().ifPresent(w -> options.put(DeltaTables.REPLACE_WHERE, w));
+        request.commitMetadata().ifPresent(m -> options.put(DeltaTables.USER_METADATA, m));
+        yield write(path, () -> DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), options));
+      }
+    };
+    long rows = request.mode() == WriteMode.EMPTY ? 0 : commit.metric(DeltaMetric.NUM_OUTPUT_ROWS);
+    return recordWrite(name(path), start, rows, commit.version(), request.rowsIn().orElse(null), request.details());
   }
 
   /**
@@ -294,15 +288,18 @@ public final class JobContext {
     return path.substring(warehouse.root().length() + 1);
   }
 
-  /** Records a write done by the job itself (a MERGE, say): summary log line and audit row. */
-  public TableResult recordWrite(String name, Instant start, long rows, long version, Long rowsIn,
-                                 Map<String, String> details) {
+  /**
+   * Records a write done by the job itself (a MERGE, say): summary log line and audit row; the one place a writer's
+   * {@link Details} become the row's details.
+   */
+  public TableResult recordWrite(String name, Instant start, long rows, long version, Long rowsIn, Details details) {
     Instant end = Instant.now();
     long millis = Duration.between(start, end).toMillis();
+    Map<String, String> detailMap = details.asMap();
     LOG.info("Wrote {}: {} rows in {} ms (Delta version {}){}", name, rows, millis, version,
-        details.isEmpty() ? "" : " " + details);
+        detailMap.isEmpty() ? "" : " " + detailMap);
     runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null,
-        withAttempt(details)));
+        withAttempt(detailMap)));
     TableResult result = new TableResult(name, rows, version, millis);
     results.add(result);
     return result;
@@ -313,18 +310,19 @@ public final class JobContext {
     Instant now = Instant.now();
     LOG.info("Kept {}: {}", name, reason);
     runs.add(new JobRun(runId(), job, name, now, now, JobRun.SKIPPED, null, null, null, null,
-        withAttempt(Map.of("reason", reason))));
+        withAttempt(Details.of(RunDetail.REASON, reason))));
   }
 
   void recordFailure(Instant start, Throwable error) {
     runs.add(new JobRun(runId(), job, null, start, Instant.now(), JobRun.FAILED, null, null, null,
-        String.valueOf(error.getMessage()), withAttempt(Map.of("error_class", error.getClass().getSimpleName()))));
+        String.valueOf(error.getMessage()),
+        withAttempt(Details.of(RunDetail.ERROR_CLASS, error.getClass().getSimpleName()))));
   }
 
   private Map<String, String> withAttempt(Map<String, String> details) {
     Map<String, String> out = new LinkedHashMap<>(details);
-    out.put(PublishedVersions.ATTEMPT, attempt);
-    out.put(JobRun.JOB_STARTED_AT, started.toString());
+    out.put(RunDetail.ATTEMPT.key(), attempt);
+    out.put(RunDetail.JOB_STARTED_AT.key(), started.toString());
     return out;
   }
 

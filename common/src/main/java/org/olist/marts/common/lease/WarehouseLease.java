@@ -1,7 +1,7 @@
 package org.olist.marts.common.lease;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -33,6 +33,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WarehouseLease implements AutoCloseable {
   public static final String FILE = "_lease.json";
+  /**
+   * The attempt of a run whose launcher named none: this process's (the jobs a local runner runs in one JVM share
+   * it; another process, even with the same run id, is another attempt).
+   */
+  private static final String PROCESS_ATTEMPT = "pid-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
   /** The exit status of a JVM that stopped itself because its orchestrator died. */
   public static final int ORPHANED_EXIT = 3;
   private static final Logger LOG = LoggerFactory.getLogger(WarehouseLease.class);
@@ -59,7 +64,7 @@ public final class WarehouseLease implements AutoCloseable {
 
   /**
    * Settings of {@link #acquire}: time to live, the read-back wait, the orchestrator that keeps the lease between
-   * the run's jobs (0: none; honoured only when it started this JVM) and the run attempt (blank: this job alone).
+   * the run's jobs (0: none; honoured only when it started this JVM) and the run attempt (blank: this process's).
    */
   public record Terms(Duration ttl, Duration verifyWait, long keeperPid, String attempt) {
   }
@@ -88,7 +93,7 @@ public final class WarehouseLease implements AutoCloseable {
   private void take(String runId, String job, Terms terms) throws IOException {
     Instant now = clock.instant();
     Optional<Lease> current = read();
-    String attempt = terms.attempt().isBlank() ? UUID.randomUUID().toString() : terms.attempt();
+    String attempt = terms.attempt().isBlank() ? PROCESS_ATTEMPT : terms.attempt();
     boolean ours = current.isPresent() && current.get().sameAttempt(runId, attempt);
     if (current.isPresent() && !ours && current.get().bindsAt(now, localHost)) {
       throw refused(runId, job, current.get());

@@ -21,9 +21,12 @@ class ContractCheckTest {
     return SELLERS.schema();
   }
 
+  /** A frame built the way a job builds it (its own DDL, not the catalog's schema) passes the catalog's contract. */
   @Test
-  void theCatalogSchemaHonoursItsContract() {
-    assertEquals(List.of(), ContractCheck.differences(SELLERS, exact()));
+  void aFrameOfTheContractsColumnsTypesAndNullabilityPasses() {
+    assertEquals(List.of(), ContractCheck.differences(SELLERS, schema(
+        "seller_sk bigint not null, seller_id string not null, seller_city string, seller_state_code string, "
+            + "seller_zip_code_prefix string")));
   }
 
   @Test

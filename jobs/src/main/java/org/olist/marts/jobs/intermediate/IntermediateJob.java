@@ -49,10 +49,9 @@ public final class IntermediateJob extends OlistJob {
       LOG.warn("{} order lines have no order (or no purchase time) in stg_orders: they are not in {}",
           itemsWithoutOrder, Tables.ORDER_ITEMS_JOINED);
     }
-    TableResult lines = ctx.publish(Tables.ORDER_ITEMS_JOINED,
-        OrderItemsJoined.build(items, orders, customers, products, sellers), itemRows,
-        Map.of(OrderItemsJoined.ORDERS_WITHOUT_ITEMS, Long.toString(ordersWithoutItems),
-            OrderItemsJoined.ITEMS_WITHOUT_ORDER, Long.toString(itemsWithoutOrder)));
+    TableResult lines = ctx.write(ctx.overwriteOf(Tables.ORDER_ITEMS_JOINED,
+            OrderItemsJoined.build(items, orders, customers, products, sellers))
+        .withRowsIn(itemRows).withDetails(new OrderItemsJoined.Coverage(ordersWithoutItems, itemsWithoutOrder)));
     keepMonthPrints(ctx, lines.deltaVersion());
     ctx.publish(Tables.CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
     ctx.publish(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));

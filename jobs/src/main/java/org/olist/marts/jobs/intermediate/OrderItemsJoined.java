@@ -14,13 +14,16 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.RowHash;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 
 /**
  * {@code int_sales__order_items_joined} (SPEC §3): order lines ⋈ orders ⋈ customers, with the derived
@@ -28,12 +31,21 @@ import org.olist.marts.jobs.orderlines.RowHash;
  */
 public final class OrderItemsJoined {
   public static final String ITEM_ROWS = "item_rows";
-  public static final String ORDERS_WITHOUT_ITEMS = "orders_without_items";
-  public static final String ITEMS_WITHOUT_ORDER = "items_without_order";
+  public static final String ORDERS_WITHOUT_ITEMS = AuditDetail.ORDERS_WITHOUT_ITEMS.key();
+  public static final String ITEMS_WITHOUT_ORDER = AuditDetail.ITEMS_WITHOUT_ORDER.key();
   private static final String ORDER_ROWS = "order_rows";
   private static final String PURCHASED = "purchased";
 
   private OrderItemsJoined() {
+  }
+
+  /** The order lines' audit row: orders without lines and lines without a purchased order, both left out. */
+  public record Coverage(long ordersWithoutItems, long itemsWithoutOrder) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.ORDERS_WITHOUT_ITEMS, ordersWithoutItems, AuditDetail.ITEMS_WITHOUT_ORDER,
+          itemsWithoutOrder);
+    }
   }
 
   /**

@@ -11,16 +11,20 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
-import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.delta.KeptPrints;
 import org.olist.marts.common.delta.TableMaintenance.Files;
+import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
-import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,25 @@ import org.slf4j.LoggerFactory;
 public final class MaintainJob extends OlistJob {
   public static final String NAME = "maintain";
   public static final String TABLE = "maintenance_runs";
+
+  /** A compaction's audit row: recorded as the table's published version (it changes no row). */
+  record Compaction(long filesRemoved, long filesAdded) implements Details {
+    static final String OPERATION = "compaction";
+
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.OPERATION, OPERATION, AuditDetail.FILES_REMOVED, filesRemoved,
+          AuditDetail.FILES_ADDED, filesAdded);
+    }
+  }
+
+  /** The maintain job's own row: how many tables it maintained, in how long. */
+  record MaintenanceRun(int tables, long seconds) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.TABLES, tables, AuditDetail.SECONDS, seconds);
+    }
+  }
   private static final Logger LOG = LoggerFactory.getLogger(MaintainJob.class);
 
   public static void main(String[] args) {
@@ -67,8 +90,9 @@ public final class MaintainJob extends OlistJob {
         rows.add(upkeep.toRow(model));
       }
     }
-    ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()), Map.of("tables", Integer.toString(rows.size()),
-        "seconds", Long.toString(Duration.between(start, Instant.now()).toSeconds())));
+    long seconds = Duration.between(start, Instant.now()).toSeconds();
+    ctx.write(WriteRequest.append(model, ctx.path(TABLE), ctx.spark().createDataFrame(rows, model.schema()))
+        .withDetails(new MaintenanceRun(rows.size(), seconds)));
   }
 
   /** The tables {@code olist.maintenance.tables} names (all when it names none); a name with no table is refused. */
@@ -105,11 +129,11 @@ public final class MaintainJob extends OlistJob {
     Optional<String> scope = compactionScope(conf, path, detail, settings);
     Optional<DeltaTables.Commit> compaction = scope.isEmpty() ? Optional.empty() : ctx.compact(path, scope);
     compaction.ifPresent(commit -> {
-      MonthPrints.read(ctx.spark(), path, latest).ifPresent(p -> p.write(ctx.spark(), path, commit.version()));
+      // a compaction changes no row: the prints kept for the version it compacted describe it too
+      KeptPrints.carryOver(ctx.spark(), path, latest, commit.version());
       if (publication.isPresent()) {
-        ctx.recordWrite(name, start, 0, commit.version(), null, Map.of("operation", "compaction",
-            "files_removed", Long.toString(commit.metric("numRemovedFiles")),
-            "files_added", Long.toString(commit.metric("numAddedFiles"))));
+        ctx.recordWrite(name, start, 0, commit.version(), null, new Compaction(
+            commit.metric(DeltaMetric.NUM_REMOVED_FILES), commit.metric(DeltaMetric.NUM_ADDED_FILES)));
       }
     });
     Files after = compaction.map(before::compactedBy).orElse(before);

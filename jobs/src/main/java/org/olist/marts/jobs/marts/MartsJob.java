@@ -8,15 +8,20 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Phases;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.warehouse.AuditDetail;
+import org.olist.marts.jobs.warehouse.LoadMode;
 import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 
@@ -43,10 +48,19 @@ public final class MartsJob extends OlistJob {
   private static void upsert(JobContext ctx, String table, Dataset<Row> df, String key) {
     Instant start = Instant.now();
     DeltaTables.Commit commit = ctx.merge(ctx.table(table), MergeSpec.upsert(ctx.conform(ctx.table(table), df), key));
-    long rows = commit.metric("numTargetRowsInserted") + commit.metric("numTargetRowsUpdated");
-    ctx.recordWrite("marts/" + table, start, rows, commit.version(), null, Map.of("mode", "upsert",
-        "rows_inserted", Long.toString(commit.metric("numTargetRowsInserted")),
-        "rows_updated", Long.toString(commit.metric("numTargetRowsUpdated"))));
+    Upsert upsert = new Upsert(commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED),
+        commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED));
+    ctx.recordWrite(ctx.table(table).relativePath(), start, upsert.inserted() + upsert.updated(), commit.version(),
+        null, upsert);
+  }
+
+  /** What an append-mode batch's upsert did to a dimension. */
+  record Upsert(long inserted, long updated) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.MODE, LoadMode.UPSERT.audit(), AuditDetail.ROWS_INSERTED, inserted,
+          AuditDetail.ROWS_UPDATED, updated);
+    }
   }
 
   @Override
@@ -58,68 +72,95 @@ public final class MartsJob extends OlistJob {
   protected void execute(JobContext ctx) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
     boolean append = ctx.config().incrementalMode() == IncrementalMode.APPEND && !ctx.config().fullRefresh();
-    // the lines are read at one version, the one the intermediate job published (with the month prints it kept)
-    String linesPath = ctx.path(Tables.ORDER_ITEMS_JOINED);
-    long linesVersion = ctx.version(Tables.ORDER_ITEMS_JOINED)
-        .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
-    Dataset<Row> lines = DeltaTables.read(ctx.spark(), linesPath, linesVersion);
-    Dataset<Row> persons = ctx.read(Tables.CUSTOMERS_DEDUPLICATED);
-    FactLoader loader = new FactLoader(ctx, ctx.table(Tables.FCT_ORDER_ITEMS));
-    Optional<MonthPrints> linePrints = MonthPrints.read(ctx.spark(), linesPath, linesVersion);
-    loader.refuseTruncatedSnapshot(lines, linePrints);
-    if (append && ctx.config().backfillFrom().isEmpty()
-        && ctx.exists(Tables.FCT_ORDER_ITEMS)
-        && ctx.exists(Tables.DIM_CUSTOMERS)) {
-      // an append batch, numbered and counted on from what is loaded; lines older than the lookback are loaded
-      // too, and reported
-      loader.noteLateLines(lines);
-      Dataset<Row> numbered = PurchaseHistory.numbered(lines, PurchaseHistory.loaded(ctx.read(Tables.FCT_ORDER_ITEMS)))
-          .localCheckpoint(true);
-      lines = PurchaseHistory.continueSequence(lines, numbered);
-      persons = PurchaseHistory.continueCustomers(persons, ctx.read(Tables.DIM_CUSTOMERS), numbered);
+    Phases phases = new Phases(ctx.spark().sparkContext(), NAME);
+    Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
+    try {
+      phases.start("plan");
+      // the lines are read at one version, the one the intermediate job published (with the month prints it kept)
+      String linesPath = ctx.path(Tables.ORDER_ITEMS_JOINED);
+      long linesVersion = ctx.version(Tables.ORDER_ITEMS_JOINED)
+          .orElseGet(() -> DeltaTables.version(ctx.spark(), linesPath));
+      Batch batch = new Batch(DeltaTables.read(ctx.spark(), linesPath, linesVersion),
+          ctx.read(Tables.CUSTOMERS_DEDUPLICATED));
+      FactLoader loader = new FactLoader(ctx, ctx.table(Tables.FCT_ORDER_ITEMS));
+      Optional<MonthPrints> linePrints = MonthPrints.read(ctx.spark(), linesPath, linesVersion);
+      loader.refuseTruncatedSnapshot(batch.lines(), linePrints);
+      if (append && ctx.config().backfillFrom().isEmpty() && ctx.exists(Tables.FCT_ORDER_ITEMS)
+          && ctx.exists(Tables.DIM_CUSTOMERS)) {
+        phases.start("continue the loaded history");
+        batch = continued(ctx, loader, batch);
+      }
+      marts.putAll(dimensions(ctx, batch.persons()));
+      boolean writeDimDate = marts.containsKey(Tables.DIM_DATE);
+      // the fact's contract is checked before any mart is written (the loader checks it again on what it writes)
+      ContractCheck.enforce(ctx.table(Tables.FCT_ORDER_ITEMS), FactOrderItems.build(batch.lines(),
+          marts.get(Tables.DIM_CUSTOMERS), marts.get(Tables.DIM_PRODUCTS), marts.get(Tables.DIM_SELLERS), loadedAt)
+          .schema(), false);
+      phases.start("dimensions");
+      marts.forEach((table, df) -> lookups.putAll(writeDimension(ctx, table, df, append)));
+      if (!writeDimDate) {
+        ctx.recordSkip(ctx.table(Tables.DIM_DATE).relativePath(), "Type 0 table exists; rebuilt only with "
+            + "--full-refresh");
+      }
+      phases.start("fact");
+      loader.load(batch.lines(), linePrints,
+          (l, few) -> FactOrderItems.build(l, lookups.get(Tables.DIM_CUSTOMERS), lookups.get(Tables.DIM_PRODUCTS),
+              lookups.get(Tables.DIM_SELLERS), loadedAt, few));
+    } finally {
+      phases.stop();
+      marts.values().forEach(Dataset::unpersist);
     }
-    // a replaced dimension is kept in memory while it is written, so that the fact's lookups read no table;
-    // an upserted one is read back (the batch holds only part of it)
+  }
+
+  /** The order lines and persons the marts are built from. */
+  private record Batch(Dataset<Row> lines, Dataset<Row> persons) {
+  }
+
+  /**
+   * An append batch, numbered and counted on from what is loaded ({@link PurchaseHistory}); lines older than the
+   * lookback are loaded too, and reported.
+   */
+  private static Batch continued(JobContext ctx, FactLoader loader, Batch batch) {
+    loader.noteLateLines(batch.lines());
+    Dataset<Row> numbered = PurchaseHistory.numbered(batch.lines(),
+        PurchaseHistory.loaded(ctx.read(Tables.FCT_ORDER_ITEMS))).localCheckpoint(true);
+    return new Batch(PurchaseHistory.continueSequence(batch.lines(), numbered),
+        PurchaseHistory.continueCustomers(batch.persons(), ctx.read(Tables.DIM_CUSTOMERS), numbered));
+  }
+
+  /** The dimensions to write, conformed to their contracts; {@code dim_date} only on its first run and a refresh. */
+  private static Map<String, Dataset<Row>> dimensions(JobContext ctx, Dataset<Row> persons) {
     Map<String, Dataset<Row>> marts = new LinkedHashMap<>();
     marts.put(Tables.DIM_CUSTOMERS, Dimensions.customers(persons, ctx.table(Tables.DIM_CUSTOMERS)));
     marts.put(Tables.DIM_PRODUCTS, Dimensions.products(ctx.read(Tables.PRODUCTS_ENRICHED),
         ctx.table(Tables.DIM_PRODUCTS)));
     marts.put(Tables.DIM_SELLERS, Dimensions.sellers(ctx.read(Tables.STG_SELLERS), ctx.table(Tables.DIM_SELLERS)));
     marts.replaceAll((table, df) -> ctx.conform(ctx.table(table), df));
-    String dimDatePath = ctx.path(Tables.DIM_DATE);
-    boolean writeDimDate = ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), dimDatePath);
-    if (writeDimDate) {
+    if (ctx.config().fullRefresh() || !DeltaTables.exists(ctx.spark(), ctx.path(Tables.DIM_DATE))) {
       marts.put(Tables.DIM_DATE, ctx.conform(ctx.table(Tables.DIM_DATE),
           DimDate.build(ctx.spark(), ctx.config().dimDateStart(), ctx.config().dimDateEnd())));
     }
-    // the fact's contract is checked before any mart is written (the loader checks it again on what it writes)
-    ContractCheck.enforce(ctx.table(Tables.FCT_ORDER_ITEMS), FactOrderItems.build(lines,
-        marts.get(Tables.DIM_CUSTOMERS), marts.get(Tables.DIM_PRODUCTS), marts.get(Tables.DIM_SELLERS), loadedAt)
-        .schema(), false);
-    Map<String, Dataset<Row>> lookups = new LinkedHashMap<>();
-    try {
-      marts.forEach((table, df) -> {
-        boolean exists = ctx.exists(table);
-        if (append && KEYS.containsKey(table) && exists) {
-          upsert(ctx, table, df, KEYS.get(table));
-          lookups.put(table, ctx.read(table));
-        } else {
-          Dataset<Row> cached = KEYS.containsKey(table) ? df.persist(StorageLevel.MEMORY_AND_DISK()) : df;
-          if (KEYS.containsKey(table)) {
-            lookups.put(table, cached);
-          }
-          ctx.publish(table, cached);
-        }
-      });
-      if (!writeDimDate) {
-        ctx.recordSkip("marts/" + Tables.DIM_DATE, "Type 0 table exists; rebuilt only with --full-refresh");
-      }
-      loader.load(lines,
-          linePrints,
-          (l, few) -> FactOrderItems.build(l, lookups.get(Tables.DIM_CUSTOMERS), lookups.get(Tables.DIM_PRODUCTS),
-              lookups.get(Tables.DIM_SELLERS), loadedAt, few));
-    } finally {
-      marts.values().forEach(Dataset::unpersist);
+    return marts;
+  }
+
+  /**
+   * Writes one dimension and returns what the fact's lookups read for it: a replaced dimension is kept in memory
+   * while it is written, so the lookups read no table; an upserted one (append mode) is read back, as the batch
+   * holds only part of it.
+   */
+  private static Map<String, Dataset<Row>> writeDimension(JobContext ctx, String table, Dataset<Row> df,
+                                                          boolean append) {
+    if (!KEYS.containsKey(table)) {
+      ctx.publish(table, df);
+      return Map.of();
     }
+    if (append && ctx.exists(table)) {
+      upsert(ctx, table, df, KEYS.get(table));
+      return Map.of(table, ctx.read(table));
+    }
+    Dataset<Row> cached = df.persist(StorageLevel.MEMORY_AND_DISK());
+    ctx.publish(table, cached);
+    return Map.of(table, cached);
   }
 }

@@ -7,15 +7,10 @@ import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.olist.marts.common.io.SideFiles;
+import org.olist.marts.common.delta.KeptPrints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +32,14 @@ import org.slf4j.LoggerFactory;
  * (the odds {@code row_hash} itself already accepts), so an incremental load compares key by key only the months
  * whose prints differ.
  *
- * <p>The writer of a table version keeps its prints beside it ({@code _month_prints/<version>.json}, a folder
- * Delta and its readers ignore), so the next load reads two small files instead of scanning both tables. A file
- * names the exact version it describes: one that is missing, unreadable or for another version only means the
+ * <p>The writer of a table version keeps its prints beside it ({@link KeptPrints}), so the next load reads two small
+ * files instead of scanning both tables; one that is missing, unreadable or for another version only means the
  * prints are computed by a scan.
  */
 public final class MonthPrints {
-  public static final String DIR = "_month_prints";
   private static final String ROWS = "_rows";
   private static final String LOW = "_hash_low";
   private static final String HIGH = "_hash_high";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(MonthPrints.class);
 
   /** One month's print; sums of prints are prints of the union (and differences, of what is taken away). */
@@ -177,59 +169,45 @@ public final class MonthPrints {
     return months.toString();
   }
 
-  String toJson(long version) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("table_version", version);
-    ObjectNode byMonth = root.putObject("months");
-    months.forEach((m, p) -> byMonth.putObject(m).put("rows", p.rows()).put("low", p.low()).put("high", p.high()));
-    return root.toString();
+  /** These prints in the kept layout ({@link KeptPrints}): a month's hash is its two halves, {@code low:high}. */
+  Map<String, KeptPrints.Print> toKept() {
+    Map<String, KeptPrints.Print> out = new TreeMap<>();
+    months.forEach((m, p) -> out.put(m, new KeptPrints.Print(p.rows(), p.low() + ":" + p.high())));
+    return out;
   }
 
-  static MonthPrints fromJson(String json, long version) throws IOException {
-    JsonNode root = JSON.readTree(json);
-    if (root == null || root.path("table_version").asLong(-1) != version || !root.path("months").isObject()) {
-      throw new IOException("not the prints of version " + version);
-    }
+  static MonthPrints fromKept(Map<String, KeptPrints.Print> kept) {
     Map<String, Print> months = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = root.get("months").fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode p = e.getValue();
-      if (!p.path("rows").isIntegralNumber() || !p.path("low").isIntegralNumber()
-          || !p.path("high").isIntegralNumber()) {
-        throw new IOException("month " + e.getKey() + " lacks rows, low or high");
+    kept.forEach((m, p) -> {
+      String[] halves = p.hash().split(":");
+      if (halves.length != 2) {
+        throw new IllegalArgumentException("month " + m + " has no low:high hash");
       }
-      months.put(e.getKey(), new Print(p.get("rows").asLong(), p.get("low").asLong(), p.get("high").asLong()));
-    }
+      months.put(m, new Print(p.rows(), Long.parseLong(halves[0]), Long.parseLong(halves[1])));
+    });
     return new MonthPrints(months);
   }
 
-  private static String file(String tablePath, long version) {
-    return SideFiles.versioned(tablePath, DIR, version);
+  /** Keeps these prints, computed from what {@code version} of the table holds ({@link KeptPrints#keep}). */
+  public void write(SparkSession spark, String tablePath, long version) {
+    KeptPrints.keep(spark, tablePath, version, toKept());
   }
 
   /**
-   * Keeps these prints as those of {@code version} of the table at {@code tablePath}, and removes the files of
-   * other versions. A failure is logged, not thrown: the table is written already, and the next load scans.
+   * Keeps these prints, derived from those of {@code versionRead} and a writer's own change, as those of
+   * {@code written} when it directly follows ({@link KeptPrints#keepIfNext}).
    */
-  public void write(SparkSession spark, String tablePath, long version) {
-    try {
-      SideFiles.keepVersioned(tablePath, DIR, version, toJson(version), spark.sessionState().newHadoopConf());
-      LOG.info("Kept the month prints of {} version {} ({} months)", tablePath, version, months.size());
-    } catch (IOException e) {
-      LOG.warn("Cannot keep the month prints of {} version {}: {} (the next load scans instead)", tablePath,
-          version, e.toString());
-    }
+  public boolean writeIfNext(SparkSession spark, String tablePath, long versionRead, long written) {
+    return KeptPrints.keepIfNext(spark, tablePath, versionRead, written, toKept());
   }
 
   /** The prints kept for {@code version} of the table, if there are any and they can be read. */
   public static Optional<MonthPrints> read(SparkSession spark, String tablePath, long version) {
-    String source = file(tablePath, version);
     try {
-      Optional<String> json = SideFiles.read(source, spark.sessionState().newHadoopConf());
-      return json.isEmpty() ? Optional.empty() : Optional.of(fromJson(json.get(), version));
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot read the month prints {}: {} (scanning instead)", source, e.toString());
+      return KeptPrints.read(spark, tablePath, version).map(MonthPrints::fromKept);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot read the month prints of {} version {}: {} (scanning instead)", tablePath, version,
+          e.toString());
       return Optional.empty();
     }
   }

@@ -27,15 +27,18 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.catalog.DataTestModel;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Parallel;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.warehouse.TestStatus;
@@ -84,7 +87,8 @@ public final class TestJob extends OlistJob {
         test -> run(ctx, test, tables));
     TableModel model = ctx.table(Tables.TEST_RESULTS);
     List<Row> rows = results.stream().map(r -> r.toRow(ctx.runId())).collect(Collectors.toList());
-    ctx.append(model, ctx.spark().createDataFrame(rows, model.schema()).coalesce(1), Map.of());
+    ctx.write(WriteRequest.append(model, ctx.path(Tables.TEST_RESULTS),
+        ctx.spark().createDataFrame(rows, model.schema()).coalesce(1)));
     writeRunResults(ctx, results);
 
     List<Result> failed = results.stream().filter(r -> r.status() == TestStatus.FAIL).toList();
@@ -97,6 +101,14 @@ public final class TestJob extends OlistJob {
           + (failed.size() == 1 ? "" : "s") + " failed: " + failed.stream()
           .map(r -> r.test().name() + " (" + r.failures() + " rows)").collect(Collectors.joining(", "))
           + "; failing rows are in " + ctx.warehouse().path(Layer.AUDIT, FAILURES_DIR) + "/<test>");
+    }
+  }
+
+  /** A test's failing-rows table's audit row: which test the sample is of. */
+  record FailingRows(String test) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.TEST, test);
     }
   }
 
@@ -127,7 +139,8 @@ public final class TestJob extends OlistJob {
       Column[] all = Arrays.stream(failing.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
       Dataset<Row> sample = failing.limit(FAILURE_SAMPLE).select(lit(ctx.runId()).alias("run_id"),
           lit(test.name()).alias("test_name"), to_json(struct(all)).alias("failing_row"));
-      ctx.overwrite(ctx.table(Tables.TEST_FAILURE_ROWS), path, sample, failures, Map.of("test", test.name()));
+      ctx.write(WriteRequest.overwrite(ctx.table(Tables.TEST_FAILURE_ROWS), path, sample).withRowsIn(failures)
+          .withDetails(new FailingRows(test.name())));
     }
     String message = failures == 0 ? null : failures + " failing rows: " + test.description();
     long millis = Duration.between(start, Instant.now()).toMillis();

@@ -1,8 +1,15 @@
 package org.olist.marts.jobs.rls;
 
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.olist.marts.common.audit.Details;
+import org.olist.marts.common.delta.KeptPrints.Print;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 
 /**
  * What the rls job did to one secured copy, and the audit details it writes once.
@@ -12,7 +19,7 @@ import java.util.Map;
  * @param mode how the copy changed
  * @param partitions the partitions replaced (the fact's months), empty for a whole-table write
  */
-public record CopyRefresh(AccessSet set, String table, Mode mode, List<String> partitions) {
+public record CopyRefresh(AccessSet set, String table, Mode mode, List<String> partitions) implements Details {
   /** How a copy changed. */
   public enum Mode {
     /** The copy did not exist. */
@@ -22,18 +29,35 @@ public record CopyRefresh(AccessSet set, String table, Mode mode, List<String> p
     /** Only the partitions whose rows changed were replaced. */
     PARTITIONS,
     /** No row changed: nothing written, so the copy's history says nothing about rows it does not hold. */
-    UNCHANGED
+    UNCHANGED;
+
+    /** The mode as the audit row's {@link AuditDetail#REFRESH} says it. */
+    public String word() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
-  public Map<String, String> details() {
-    Map<String, String> out = new LinkedHashMap<>();
-    out.put("access_set", set.name());
-    out.put("states", String.join(",", set.states()));
-    out.put("users", Integer.toString(set.users().size()));
-    out.put("refresh", mode.name().toLowerCase());
-    if (mode == Mode.PARTITIONS) {
-      out.put("partitions", String.join(",", partitions));
+  /**
+   * What to do with one set's copy: create it when it does not exist ({@code before} empty); leave it when no
+   * partition's print changed; replace it whole when it is unpartitioned or its schema differs from the catalog;
+   * otherwise replace only the partitions whose prints changed (appeared, vanished or differ).
+   */
+  static CopyRefresh plan(AccessSet set, String table, boolean partitioned, boolean schemaDiffers,
+                          Map<String, Print> now, Optional<Map<String, Print>> before) {
+    if (before.isEmpty()) {
+      return new CopyRefresh(set, table, Mode.CREATED, List.of());
     }
-    return out;
+    Set<String> changed = new TreeSet<>(now.keySet());
+    changed.addAll(before.get().keySet());
+    changed.removeIf(p -> Objects.equals(now.get(p), before.get().get(p)));
+    Mode mode = changed.isEmpty() ? Mode.UNCHANGED : !partitioned || schemaDiffers ? Mode.REPLACED : Mode.PARTITIONS;
+    return new CopyRefresh(set, table, mode, List.copyOf(changed));
+  }
+
+  @Override
+  public Map<String, String> asMap() {
+    return Details.of(AuditDetail.ACCESS_SET, set.name(), AuditDetail.STATES, String.join(",", set.states()),
+        AuditDetail.USERS, set.users().size(), AuditDetail.REFRESH, mode.word(),
+        AuditDetail.PARTITIONS, mode == Mode.PARTITIONS ? String.join(",", partitions) : null);
   }
 }

@@ -1,5 +1,6 @@
 package org.olist.marts.jobs.rls;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,7 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.io.CsvLine;
+import org.olist.marts.common.io.SideFiles;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 
 /**
  * Validation of the two RLS seeds (SPEC §5), as plain data: every problem is reported with its file and line,
@@ -30,10 +36,48 @@ public final class RlsSeeds {
   }
 
   /** Validated seeds, or the list of problems. */
+  /** The security tables' audit row: the seed directory they were built from. */
+  public record Seeded(String directory) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.SEED, directory);
+    }
+  }
+
   public record Validated(List<User> users, List<GroupState> bridge, List<String> problems) {
   }
 
+  /** The seeds as loaded from their directory: validated, with the count of data lines each file had. */
+  public record Loaded(String directory, Validated validated, long userLines, long groupLines) {
+  }
+
   private RlsSeeds() {
+  }
+
+  /**
+   * Reads both seed files of {@code directory} and validates them; any problem fails before anything is written,
+   * listing every problem with its file and line.
+   */
+  public static Loaded load(String directory, Configuration conf, List<String> stateCodes) {
+    List<String> users = lines(directory + "/" + USERS_FILE, conf);
+    List<String> groups = lines(directory + "/" + GROUPS_FILE, conf);
+    Validated v = validate(users, groups, stateCodes);
+    if (!v.problems().isEmpty()) {
+      throw new OlistException("Cannot build the RLS tables from " + directory + ": " + String.join("; ",
+          v.problems()) + ". Nothing was written.");
+    }
+    return new Loaded(directory, v, users.size() - 1L, groups.size() - 1L);
+  }
+
+  private static List<String> lines(String file, Configuration conf) {
+    try {
+      return SideFiles.read(file, conf)
+          .orElseThrow(() -> new OlistException("Cannot build the RLS tables: seed file " + file + " is missing (set "
+              + "olist.rls.seeds or OLIST_RLS_SEEDS to the seed directory)"))
+          .lines().toList();
+    } catch (IOException e) {
+      throw new OlistException("Cannot read seed file " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** {@code lines} are the files' lines (header first), as read. */

@@ -30,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.olist.marts.common.delta.KeptPrints.Print;
 import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.warehouse.MartColumns;
@@ -45,7 +46,7 @@ import org.olist.marts.jobs.warehouse.MartColumns;
  *       is when the copy wrote the row (the fact's numbers, hash and write times depend on hidden lines);</li>
  *   <li>dim_customers: the persons of the visible lines, with order count, first/last order and repeat buyer
  *       counted from those lines, and located where their most recent visible order went;</li>
- *   <li>dim_sellers: the sellers of the states; dim_products: the products of the visible lines; dim_date: all.</li>
+ *   <li>dim_sellers: the sellers of the states; dim_products: the products of the visible lines.</li>
  * </ul>
  * Each dimension keeps its unknown member (a constant row). Lines whose seller is unknown have no state: no set
  * sees them.
@@ -164,7 +165,7 @@ public final class SecuredCopies {
     return unknownMember(dimProducts, MartColumns.PRODUCT_SK, sets).unionByName(known);
   }
 
-  /** Every row of a table that holds nothing about orders ({@code dim_date}), for each set. */
+  /** Every row of a table, for each set (a dimension's unknown member). */
   public static Dataset<Row> everyRow(Dataset<Row> table, Collection<String> sets) {
     return table.crossJoin(broadcast(names(table.sparkSession(), sets))).select(withSet(table.columns()));
   }
@@ -209,7 +210,4 @@ public final class SecuredCopies {
     return out;
   }
 
-  /** One partition's print. */
-  public record Print(long rows, String hash) {
-  }
 }

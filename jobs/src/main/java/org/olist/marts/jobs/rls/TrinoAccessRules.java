@@ -16,7 +16,8 @@ import org.olist.marts.common.OlistException;
 
 /**
  * Trino's file-based access rules generated from the seeds (SPEC §5): the admin reads everything; each user reads
- * only the schema of their access set ({@code olist.secure_<set>}), whose tables hold nothing else; everybody else
+ * only the schema of their access set ({@code olist.secure_<set>}), whose tables hold nothing else, and the base marts
+ * that hold nothing of anyone's ({@code olist.marts.dim_date}); everybody else
  * (a user without mapping, a removed user) reads nothing. Other users' queries, the {@code system} catalog and the
  * base marts are the admin's alone. Trino reloads the file while running ({@code security.refresh-period}), so a
  * run of the rls job adds or removes a user without a restart.
@@ -31,8 +32,14 @@ public final class TrinoAccessRules {
   private TrinoAccessRules() {
   }
 
-  /** The rules as JSON. */
-  public static String json(List<AccessSet> sets, String admin) {
+  /** The Trino schema of the base marts (the admin's, but for the shared marts). */
+  public static final String MARTS_SCHEMA = "marts";
+
+  /**
+   * The rules as JSON; {@code shared}: base marts that hold nothing of anyone's, which every mapped user reads
+   * ({@code dim_date}).
+   */
+  public static String json(List<AccessSet> sets, String admin, List<String> shared) {
     String adminUser = exactly(List.of(admin));
     SortedSet<String> mapped = new TreeSet<>();
     sets.forEach(s -> mapped.addAll(s.users()));
@@ -64,6 +71,10 @@ public final class TrinoAccessRules {
         "privileges", List.of("SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT")));
     for (AccessSet set : sets) {
       tables.add(rule("user", exactly(set.users()), "catalog", CATALOG, "schema", set.schema(),
+          "privileges", List.of("SELECT")));
+    }
+    for (String table : shared) {
+      tables.add(rule("user", anyMapped, "catalog", CATALOG, "schema", MARTS_SCHEMA, "table", table,
           "privileges", List.of("SELECT")));
     }
     tables.add(rule("privileges", List.of()));

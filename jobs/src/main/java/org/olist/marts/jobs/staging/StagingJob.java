@@ -36,6 +36,7 @@ import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.SourceModel;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -152,83 +153,106 @@ public final class StagingJob extends OlistJob {
     return out;
   }
 
+  /**
+   * One source file staged, in named phases: its records counted from the file, parsed and classified (typed or
+   * quarantined, swallowed records recovered), exact duplicates folded, the staged table and its quarantine written,
+   * and the reconciliation checked before and after the writes (SPEC §3, §10).
+   */
   private void stage(JobContext ctx, Checked c) {
     TableModel table = c.table();
     Instant start = Instant.now();
     Phases phases = new Phases(ctx.spark().sparkContext(), NAME + ": " + table.name());
-    phases.start("count the file's records");
-    Configuration hadoop = ctx.spark().sparkContext().hadoopConfiguration();
-    long records = RecordScan.count(c.file().path(), c.source().recordStart(), hadoop);
-    phases.start("parse and classify");
-    Dataset<Row> raw = RawSourceReader.read(ctx.spark(), c.file(), c.source(), table);
-    int maxRawChars = ctx.config().maxRawChars();
-    int columns = c.file().header().size();
-    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw, table, columns, maxRawChars)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Classified classified = null;
     Dataset<Row> folded = null;
     try {
-      Row in = counts(classified);
-      Dataset<Row> lost = null;
-      long swallowed = 0;
-      if (in.getLong(0) != records) {
-        phases.start("match the parser's records to the file's lines");
-        ParserLoss loss = explainParserLoss(ctx, c, raw, records, in.getLong(0));
-        classified.unpersist();
-        classified = StagingTransforms.typeAndClassify(noteSwallowers(raw, c, loss), table, columns, maxRawChars)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        in = counts(classified);
-        lost = lostRecords(ctx, c, loss, maxRawChars);
-        swallowed = loss.lost().size();
-      }
-      long untyped = (in.isNullAt(1) ? 0 : in.getLong(1)) + swallowed;
+      phases.start("count the file's records");
+      long records = RecordScan.count(c.file().path(), c.source().recordStart(),
+          ctx.spark().sparkContext().hadoopConfiguration());
+      phases.start("parse and classify");
+      classified = classify(ctx, c, records, phases);
       phases.start("fold duplicates and reconcile");
-      folded = StagingTransforms.foldDuplicates(classified, table).persist(StorageLevel.MEMORY_AND_DISK());
-      Row f = folded.agg(
-          sum(col(StagingTransforms.COPIES).minus(1)),
-          sum(when(col(StagingTransforms.KEY_ROWS).equalTo(1), 1).otherwise(0)),
-          sum(when(col(StagingTransforms.KEY_ROWS).gt(1), 1).otherwise(0))).first();
-      long duplicates = f.isNullAt(0) ? 0 : f.getLong(0);
-      long staged = f.isNullAt(1) ? 0 : f.getLong(1);
-      long conflicts = f.isNullAt(2) ? 0 : f.getLong(2);
-      Reconciliation expected = new Reconciliation(table.name(), records, staged, untyped + conflicts, duplicates);
-      expected.check();
-
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("source_file", c.file().path());
-      details.put("raw_rows", Long.toString(records));
-      details.put("parser_records", Long.toString(in.getLong(0)));
-      details.put("quarantined", Long.toString(untyped + conflicts));
-      details.put("exact_duplicates", Long.toString(duplicates));
-      details.put("conflicting_key_rows", Long.toString(conflicts));
-      TableResult written = ctx.publish(table.name(), StagingTransforms.staged(folded, table), records, details);
-
-      TableModel quarantineModel = ctx.table(QUARANTINE_TABLE);
-      String quarantinePath = ctx.warehouse().path(Layer.QUARANTINE, table.name());
-      Map<String, String> quarantineDetails = Map.of("source", c.source().name());
-      TableResult q;
-      if (lost == null && untyped + conflicts == 0) {
-        // nothing to quarantine (the counts above say so; the reconciliation below checks the staged rows)
-        q = ctx.empty(quarantineModel, quarantinePath, records, quarantineDetails);
-      } else {
-        Dataset<Row> rejected = StagingTransforms.rejected(classified, folded, table);
-        Dataset<Row> quarantine = StagingTransforms.quarantine(lost == null ? rejected : rejected.unionByName(lost),
-            c.source().name(), ctx.runId(), Timestamp.from(start));
-        q = ctx.overwrite(quarantineModel, quarantinePath, quarantine, records, quarantineDetails);
-      }
-
-      new Reconciliation(table.name(), records, written.rows(), q.rows(), duplicates).check();
+      folded = StagingTransforms.foldDuplicates(classified.rows(), table).persist(StorageLevel.MEMORY_AND_DISK());
+      Folded counts = Folded.of(folded);
+      long quarantined = classified.untyped() + counts.conflicts();
+      new Reconciliation(table.name(), records, counts.staged(), quarantined, counts.duplicates()).check();
+      phases.start("write the staged table and its quarantine");
+      TableResult written = ctx.write(ctx.overwriteOf(table.name(), StagingTransforms.staged(folded, table))
+          .withRowsIn(records).withDetails(new StagedFile(c.file().path(), records, classified.parserRecords(),
+              quarantined, counts.duplicates(), counts.conflicts())));
+      TableResult q = ctx.write(quarantine(ctx, c, classified, folded, quarantined, start).withRowsIn(records)
+          .withDetails(new StagedFile.Quarantine(c.source().name())));
+      new Reconciliation(table.name(), records, written.rows(), q.rows(), counts.duplicates()).check();
       LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), records,
-          written.rows(), q.rows(), duplicates);
+          written.rows(), q.rows(), counts.duplicates());
       if (q.rows() > 0) {
-        LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(), quarantinePath);
+        LOG.warn("{} rows of {} quarantined in {}", q.rows(), c.file().path(), q.table());
       }
     } finally {
       phases.stop();
       if (folded != null) {
         folded.unpersist();
       }
-      classified.unpersist();
+      if (classified != null) {
+        classified.rows().unpersist();
+      }
     }
+  }
+
+  /**
+   * The parser's rows typed and classified (persisted), with the records a stray quote made it swallow recovered from
+   * the file's lines when its count differs from the file's.
+   *
+   * @param lost the swallowed records, as quarantine rows; null when none
+   * @param untyped rows that could not be typed, swallowed records included
+   */
+  private record Classified(Dataset<Row> rows, Dataset<Row> lost, long parserRecords, long untyped) {
+  }
+
+  private Classified classify(JobContext ctx, Checked c, long records, Phases phases) {
+    TableModel table = c.table();
+    Dataset<Row> raw = RawSourceReader.read(ctx.spark(), c.file(), c.source(), table);
+    int maxRawChars = ctx.config().maxRawChars();
+    int columns = c.file().header().size();
+    Dataset<Row> classified = StagingTransforms.typeAndClassify(raw, table, columns, maxRawChars)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Row in = counts(classified);
+    if (in.getLong(0) == records) {
+      return new Classified(classified, null, in.getLong(0), in.isNullAt(1) ? 0 : in.getLong(1));
+    }
+    phases.start("match the parser's records to the file's lines");
+    ParserLoss loss = explainParserLoss(ctx, c, raw, records, in.getLong(0));
+    classified.unpersist();
+    classified = StagingTransforms.typeAndClassify(noteSwallowers(raw, c, loss), table, columns, maxRawChars)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    in = counts(classified);
+    return new Classified(classified, lostRecords(ctx, c, loss, maxRawChars), in.getLong(0),
+        (in.isNullAt(1) ? 0 : in.getLong(1)) + loss.lost().size());
+  }
+
+  /** What folding the exact duplicates left: rows staged, duplicates dropped, rows of conflicting keys. */
+  private record Folded(long staged, long duplicates, long conflicts) {
+    static Folded of(Dataset<Row> folded) {
+      Row f = folded.agg(
+          sum(col(StagingTransforms.COPIES).minus(1)),
+          sum(when(col(StagingTransforms.KEY_ROWS).equalTo(1), 1).otherwise(0)),
+          sum(when(col(StagingTransforms.KEY_ROWS).gt(1), 1).otherwise(0))).first();
+      return new Folded(f.isNullAt(1) ? 0 : f.getLong(1), f.isNullAt(0) ? 0 : f.getLong(0),
+          f.isNullAt(2) ? 0 : f.getLong(2));
+    }
+  }
+
+  /** The quarantine's write: empty in one commit when nothing was rejected, else the rejected and lost rows. */
+  private static WriteRequest quarantine(JobContext ctx, Checked c, Classified classified, Dataset<Row> folded,
+                                         long quarantined, Instant start) {
+    TableModel model = ctx.table(QUARANTINE_TABLE);
+    String path = ctx.warehouse().path(Layer.QUARANTINE, c.table().name());
+    if (classified.lost() == null && quarantined == 0) {
+      // nothing to quarantine (the counts say so; the reconciliation after the writes checks the staged rows)
+      return WriteRequest.empty(model, path);
+    }
+    Dataset<Row> rejected = StagingTransforms.rejected(classified.rows(), folded, c.table());
+    return WriteRequest.overwrite(model, path, StagingTransforms.quarantine(classified.lost() == null ? rejected
+        : rejected.unionByName(classified.lost()), c.source().name(), ctx.runId(), Timestamp.from(start)));
   }
 
   /** The parser's records and how many of them could not be typed. */

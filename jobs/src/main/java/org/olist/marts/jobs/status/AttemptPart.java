@@ -21,6 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.PublishedVersions;
+import org.olist.marts.common.catalog.ModelCatalog;
+import org.olist.marts.jobs.warehouse.AuditDetail;
+import org.olist.marts.jobs.warehouse.LoadMode;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * A job attempt's audit rows of one layer, summed: what the SLIs are computed from. It starts when the job started
@@ -30,7 +34,7 @@ import org.olist.marts.common.audit.PublishedVersions;
 record AttemptPart(String runId, String job, String attempt, Optional<String> layer, Instant started, Instant ended,
                    boolean failed, long rowsIn, long rowsOut, Optional<Long> factLoadMillis,
                    Optional<Long> backfillMillis) {
-  static final String FACT = "marts/fct_order_items";
+  static final String FACT = ModelCatalog.get().table(Tables.FCT_ORDER_ITEMS).relativePath();
 
   /** The parts of every attempt recorded in {@code job_runs}. */
   static List<AttemptPart> of(Dataset<Row> jobRuns) {
@@ -38,7 +42,8 @@ record AttemptPart(String runId, String job, String attempt, Optional<String> la
         concat_ws("/", col("run_id"), col("job")));
     Column jobStarted = to_timestamp(element_at(col("details"), lit(JobRun.JOB_STARTED_AT)));
     Column fact = col("table_name").equalTo(FACT);
-    Column backfill = fact.and(coalesce(element_at(col("details"), lit("mode")), lit("")).equalTo("backfill"));
+    Column backfill = fact.and(coalesce(element_at(col("details"), lit(AuditDetail.MODE.key())), lit(""))
+        .equalTo(LoadMode.BACKFILL.audit()));
     return jobRuns
         .groupBy(col("run_id"), col("job"), attempt.as("attempt"),
             substring_index(col("table_name"), "/", 1).as("layer"))

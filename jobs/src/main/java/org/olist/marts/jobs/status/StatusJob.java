@@ -21,15 +21,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.catalog.Severity;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Phases;
 import org.olist.marts.jobs.orderlines.Columns;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.olist.marts.jobs.warehouse.PipelineJobs;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.warehouse.TestStatus;
@@ -67,23 +72,61 @@ public final class StatusJob extends OlistJob {
 
   @Override
   protected void execute(JobContext ctx) {
-    TableModel model = ctx.table(Tables.PROJECT_STATUS);
-    String runId = ctx.runId();
+    Phases phases = new Phases(ctx.spark().sparkContext(), NAME);
     Instant now = Instant.now();
-    List<AttemptPart> history = DeltaTables.exists(ctx.spark(), ctx.path(JobRunAudit.TABLE))
-        ? AttemptPart.of(JobRunAudit.read(ctx.spark(), ctx.warehouse())) : List.of();
-    List<String> failures = new ArrayList<>();
-    Optional<String> failedJob = Optional.of(ctx.config().failedJob()).filter(j -> !j.isBlank());
-    failedJob.ifPresent(j -> failures.add("job " + j + " failed"));
-    history.stream().filter(p -> p.runId().equals(runId) && p.failed()).map(p -> "job " + p.job() + " failed")
-        .distinct().filter(f -> !failures.contains(f)).forEach(failures::add);
-    Optional<TestCounts> tests = ctx.exists(Tables.TEST_RESULTS)
-        ? Optional.of(TestCounts.of(ctx.read(Tables.TEST_RESULTS).filter(col("run_id").equalTo(runId))))
-        : Optional.empty();
-    tests.filter(t -> t.failed() > 0).ifPresent(t -> failures.add(t.failed() + " error-severity data tests failed"));
-    boolean succeeded = failures.isEmpty();
-    List<String> notRun = notRun(ctx.config().runJobs(), history, runId);
-    String attempt = !succeeded ? FAILED : notRun.isEmpty() ? SUCCEEDED : PARTIAL;
+    try {
+      phases.start("attempt");
+      List<AttemptPart> history = DeltaTables.exists(ctx.spark(), ctx.path(JobRunAudit.TABLE))
+          ? AttemptPart.of(JobRunAudit.read(ctx.spark(), ctx.warehouse())) : List.of();
+      Optional<TestCounts> tests = ctx.exists(Tables.TEST_RESULTS)
+          ? Optional.of(TestCounts.of(ctx.read(Tables.TEST_RESULTS).filter(col("run_id").equalTo(ctx.runId()))))
+          : Optional.empty();
+      Attempt attempt = Attempt.of(ctx.runId(), ctx.config(), history, tests);
+      phases.start("clocks");
+      Clocks clocks = clocks(ctx, attempt, now);
+      phases.start("service_levels");
+      ServiceLevels sli = ServiceLevels.compute(new ServiceLevels.RunFacts(ctx.runId(), now, clocks.lastSuccess(),
+          clocks.validThrough(), tests.map(TestCounts::tally).orElse(ServiceLevels.TestTally.NONE),
+          ctx.config().failedJob().isBlank() ? Optional.empty() : Optional.of(ctx.config().failedJob()),
+          tableBytes(ctx), previousTableBytes(ctx)), history, ctx.config().slo());
+      phases.start("write");
+      writeStatus(ctx, attempt, clocks, tests, sli, now);
+      TableModel sliModel = ctx.table(Tables.SLI);
+      ctx.write(WriteRequest.append(sliModel, ctx.path(Tables.SLI),
+          ctx.spark().createDataFrame(List.of(sli.toRow(sliModel)), sliModel.schema())));
+      phases.start("export");
+      export(ctx, sli);
+    } finally {
+      phases.stop();
+    }
+  }
+
+  /**
+   * What this run's attempt was: failed (a job failed, or an error test), partial (some jobs of the default
+   * pipeline were not run or left no audit row), or succeeded.
+   */
+  record Attempt(String status, List<String> failures, List<String> notRun) {
+    static Attempt of(String runId, OlistConfig config, List<AttemptPart> history, Optional<TestCounts> tests) {
+      List<String> failures = new ArrayList<>();
+      Optional.of(config.failedJob()).filter(j -> !j.isBlank()).ifPresent(j -> failures.add("job " + j + " failed"));
+      history.stream().filter(p -> p.runId().equals(runId) && p.failed()).map(p -> "job " + p.job() + " failed")
+          .distinct().filter(f -> !failures.contains(f)).forEach(failures::add);
+      tests.filter(t -> t.failed() > 0).ifPresent(t -> failures.add(t.failed() + " error-severity data tests failed"));
+      List<String> notRun = StatusJob.notRun(config.runJobs(), history, runId);
+      String status = !failures.isEmpty() ? FAILED : notRun.isEmpty() ? SUCCEEDED : PARTIAL;
+      return new Attempt(status, List.copyOf(failures), notRun);
+    }
+
+    Optional<String> failure() {
+      return failures.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", failures));
+    }
+  }
+
+  /** The two clocks after this run: the engineering clock moves only for a run that succeeded whole. */
+  record Clocks(Optional<Instant> lastSuccess, Optional<LocalDate> validThrough) {
+  }
+
+  private static Clocks clocks(JobContext ctx, Attempt attempt, Instant now) {
     Optional<Instant> previousSuccess = ctx.exists(Tables.PROJECT_STATUS)
         ? Optional.ofNullable(ctx.read(Tables.PROJECT_STATUS).first().<Timestamp>getAs("pipeline_last_run_at"))
             .map(Timestamp::toInstant)
@@ -93,26 +136,25 @@ public final class StatusJob extends OlistJob {
       Row r = ctx.read(Tables.FCT_ORDER_ITEMS).agg(max(col(Columns.ORDER_DATE))).first();
       validThrough = r.isNullAt(0) ? Optional.empty() : Optional.of(r.getDate(0).toLocalDate());
     }
-    Optional<Instant> lastSuccess = attempt.equals(SUCCEEDED) ? Optional.of(now) : previousSuccess;
-    if (attempt.equals(PARTIAL)) {
+    if (attempt.status().equals(PARTIAL)) {
       LOG.info("Run {} did not contain every job of the default pipeline (not run or not recorded: {}): its attempt is "
-          + "recorded as {}, the engineering clock stays at {}", runId, notRun, PARTIAL,
+          + "recorded as {}, the engineering clock stays at {}", ctx.runId(), attempt.notRun(), PARTIAL,
           previousSuccess.map(Instant::toString).orElse("never"));
     }
+    return new Clocks(attempt.status().equals(SUCCEEDED) ? Optional.of(now) : previousSuccess, validThrough);
+  }
 
-    ServiceLevels.RunFacts facts = new ServiceLevels.RunFacts(runId, now, lastSuccess, validThrough,
-        tests.map(TestCounts::tally).orElse(ServiceLevels.TestTally.NONE), failedJob, tableBytes(ctx),
-        previousTableBytes(ctx));
-    ServiceLevels sli = ServiceLevels.compute(facts, history, ctx.config().slo());
-
+  private static void writeStatus(JobContext ctx, Attempt attempt, Clocks clocks, Optional<TestCounts> tests,
+                                  ServiceLevels sli, Instant now) {
+    TableModel model = ctx.table(Tables.PROJECT_STATUS);
     Map<String, Object> values = new LinkedHashMap<>();
-    values.put("pipeline_last_run_at", lastSuccess.map(Timestamp::from).orElse(null));
-    values.put("data_valid_through", validThrough.map(Date::valueOf).orElse(null));
+    values.put("pipeline_last_run_at", clocks.lastSuccess().map(Timestamp::from).orElse(null));
+    values.put("data_valid_through", clocks.validThrough().map(Date::valueOf).orElse(null));
     values.put("freshness_lag_days", sli.freshnessLagDays().orElse(null));
-    values.put("run_id", runId);
+    values.put("run_id", ctx.runId());
     values.put("last_attempt_at", Timestamp.from(now));
-    values.put("last_attempt_status", attempt);
-    values.put("last_attempt_failure", succeeded ? null : String.join("; ", failures));
+    values.put("last_attempt_status", attempt.status());
+    values.put("last_attempt_failure", attempt.failure().orElse(null));
     for (String t : COUNTED) {
       values.put(t + "_rows", ctx.exists(t) ? ctx.read(t).count() : null);
     }
@@ -122,12 +164,20 @@ public final class StatusJob extends OlistJob {
         : sli.sloBreaches().stream().map(SloBreach::words).collect(Collectors.joining("; ")));
     Object[] row = model.columns().stream().map(c -> values.get(c.name())).toArray();
     Dataset<Row> status = ctx.spark().createDataFrame(List.of(RowFactory.create(row)), model.schema());
-    ctx.publish(Tables.PROJECT_STATUS, status, null, Map.of("last_attempt_status", attempt,
-        "slo_breaches", Integer.toString(sli.sloBreaches().size())));
+    ctx.write(ctx.overwriteOf(Tables.PROJECT_STATUS, status)
+        .withDetails(new StatusWrite(attempt.status(), sli.sloBreaches().size())));
+  }
 
-    TableModel sliModel = ctx.table(Tables.SLI);
-    ctx.append(sliModel, ctx.spark().createDataFrame(List.of(sli.toRow(sliModel)), sliModel.schema()), Map.of());
-    new SliMetrics(sli, ctx.config().slo()).export(ctx.config().metrics(), runId,
+  /** The status row's audit details: the attempt's status and how many SLOs it breaches. */
+  record StatusWrite(String lastAttemptStatus, int sloBreaches) implements Details {
+    @Override
+    public Map<String, String> asMap() {
+      return Details.of(AuditDetail.LAST_ATTEMPT_STATUS, lastAttemptStatus, AuditDetail.SLO_BREACHES, sloBreaches);
+    }
+  }
+
+  private static void export(JobContext ctx, ServiceLevels sli) {
+    new SliMetrics(sli, ctx.config().slo()).export(ctx.config().metrics(), ctx.runId(),
         message -> LOG.warn("{} (the run's data is not affected)", message));
     if (sli.sloBreaches().isEmpty()) {
       LOG.info("{} every SLO met", SLO_LINE);

@@ -19,15 +19,17 @@ import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
-import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Frames;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.SampleWarehouse;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** SPEC §10: a layer is read at the versions its writer's last successful attempt published. */
+@JobTest
 class PublishedVersionsTest {
   private static final String DDL = "run_id string, job string, table_name string, ended_at timestamp, "
       + "status string, delta_version bigint, details map<string,string>";
@@ -78,8 +80,8 @@ class PublishedVersionsTest {
         .groupBy("order_status").count().orderBy("order_status").collectAsList();
 
     assertThrows(OlistException.class, () -> new HalfStaging().run(TestSpark.spark(), config));
-    assertEquals(Pipeline.table(wh, "staging", "stg_orders").count(),
-        Pipeline.table(wh, "staging", "stg_orders").filter("order_status = 'canceled'").count(),
+    assertEquals(Pipeline.table(wh, "staging", Tables.STG_ORDERS).count(),
+        Pipeline.table(wh, "staging", Tables.STG_ORDERS).filter("order_status = 'canceled'").count(),
         "the failed attempt did replace stg_orders");
     new IntermediateJob().run(TestSpark.spark(), config);
     assertEquals(before, Pipeline.table(wh, "intermediate", Tables.ORDER_ITEMS_JOINED)

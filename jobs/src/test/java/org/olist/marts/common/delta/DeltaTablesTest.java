@@ -64,7 +64,8 @@ class DeltaTablesTest {
             MergeSpec.upsert(Frames.of(DDL, new Object[] {3, "2018-03"}), "id")),
         DeltaTables.empty(spark, path, CATALOG, List.of("month")));
     assertEquals(List.of(2L, 1L, 1L, 0L), commits.stream().map(c -> c.metric(c.metrics().containsKey(
-        "numTargetRowsInserted") ? "numTargetRowsInserted" : "numOutputRows")).toList());
+        DeltaMetric.NUM_TARGET_ROWS_INSERTED.key()) ? DeltaMetric.NUM_TARGET_ROWS_INSERTED
+        : DeltaMetric.NUM_OUTPUT_ROWS)).toList());
     for (DeltaTables.Commit c : commits) {
       Row h = DeltaTable.forPath(spark, path).history().filter("version = " + c.version())
           .select("operationMetrics").first();

@@ -18,9 +18,11 @@ import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.lease.WarehouseLease;
 import org.olist.marts.jobs.testing.Frames;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.TestSpark;
 
 /** SPEC §10: a failure names its cause first, not the audit write that failed after it. */
+@JobTest
 class FailureCauseTest {
   /** Publishes one bridge row: the smallest job that writes a table. */
   static final class OneTableJob extends OlistJob {

@@ -18,8 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.jobs.testing.Csv;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.TestSpark;
 
+@JobTest
 class GeneratorTest {
   @TempDir
   Path dir;

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SaveMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractViolationException;
 import org.olist.marts.common.delta.DeltaTables;
@@ -27,12 +28,15 @@ import org.olist.marts.common.spark.Keys;
 import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.testing.Csv;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.MartsAssertions;
 import org.olist.marts.jobs.testing.OlistReference;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /** The three layers end to end on generated data (SF 0.01), run twice, then a contract broken on purpose. */
+@JobTest
 class PipelineIntegrationTest {
   @TempDir
   static Path dir;
@@ -49,8 +53,8 @@ class PipelineIntegrationTest {
     new DataGenJob(0.01, 7, input.toString(), null).generate(TestSpark.spark());
     warehouse = dir.resolve("wh");
     Pipeline.run(TestSpark.config(input.toString(), warehouse, Map.of(OlistConfig.RUN_ID, "run-1")));
-    firstFact = Pipeline.table(warehouse, "marts", "fct_order_items").drop("loaded_at").localCheckpoint();
-    firstCustomers = Pipeline.table(warehouse, "marts", "dim_customers").localCheckpoint();
+    firstFact = Pipeline.table(warehouse, "marts", Tables.FCT_ORDER_ITEMS).drop("loaded_at").localCheckpoint();
+    firstCustomers = Pipeline.table(warehouse, "marts", Tables.DIM_CUSTOMERS).localCheckpoint();
     Pipeline.run(TestSpark.config(input.toString(), warehouse,
         Map.of(OlistConfig.RUN_ID, "run-2", OlistConfig.FULL_REFRESH, true)));
   }
@@ -76,7 +80,7 @@ class PipelineIntegrationTest {
   @Test
   void everyFactForeignKeyResolves() {
     Dataset<Row> fact = mart("fct_order_items");
-    assertEquals(Pipeline.table(warehouse, "staging", "stg_order_items").count(), fact.count());
+    assertEquals(Pipeline.table(warehouse, "staging", Tables.STG_ORDER_ITEMS).count(), fact.count());
     assertEquals(0, fact.join(mart("dim_customers"), Keys.of("customer_sk"), "left_anti").count());
     assertEquals(0, fact.join(mart("dim_products"), Keys.of("product_sk"), "left_anti").count());
     assertEquals(0, fact.join(mart("dim_sellers"), Keys.of("seller_sk"), "left_anti").count());
@@ -133,7 +137,7 @@ class PipelineIntegrationTest {
       drifted.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
           .save(path);
       long version = DeltaTables.version(ctx.spark(), path);
-      ctx.recordWrite(table, start, drifted.count(), version, null, Map.of());
+      ctx.recordWrite(table, start, drifted.count(), version, null, Details.NONE);
     }
   }
 
@@ -141,10 +145,10 @@ class PipelineIntegrationTest {
   void dimDateIsKeptWithoutFullRefresh() throws IOException {
     // a copy of the warehouse of the two full runs
     Path wh = Pipeline.copyTree(warehouse, dir.resolve("wh-type0"));
-    long version = Pipeline.version(wh, "marts", "dim_date");
+    long version = Pipeline.version(wh, "marts", Tables.DIM_DATE);
     new org.olist.marts.jobs.marts.MartsJob().run(TestSpark.spark(),
         TestSpark.config(input.toString(), wh, Map.of(OlistConfig.RUN_ID, "t0-2")));
-    assertEquals(version, Pipeline.version(wh, "marts", "dim_date"));
+    assertEquals(version, Pipeline.version(wh, "marts", Tables.DIM_DATE));
     assertEquals("skipped", Pipeline.audit(wh, "t0-2").get("marts/dim_date").getAs("status"));
 
     // a contract broken on purpose: a release of the intermediate job publishes a column of another type; no mart

@@ -19,17 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Csv;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.MartsAssertions;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.OlistReference;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * The real Olist files of {@code ../shared/data} (read in place, never copied into the repository): staging
  * is exact on the full-size files, and the marts equal an independent reference on the consistent subset.
  * Runs wherever the shared data is present (CI has it); elsewhere there is nothing to check against.
  */
+@JobTest
 class RealDataTest {
   @TempDir
   Path dir;
@@ -60,20 +63,21 @@ class RealDataTest {
       assertEquals(0, Pipeline.table(wh, "quarantine", e.getKey()).count(), e.getKey() + " quarantine is empty");
     }
     List<Map<String, String>> items = Csv.read(input.resolve("olist_order_items_dataset.csv"));
-    assertMoney(items, "price", Pipeline.table(wh, "staging", "stg_order_items"), "price");
-    assertMoney(items, "freight_value", Pipeline.table(wh, "staging", "stg_order_items"), "freight_value");
+    assertMoney(items, "price", Pipeline.table(wh, "staging", Tables.STG_ORDER_ITEMS), "price");
+    assertMoney(items, "freight_value", Pipeline.table(wh, "staging", Tables.STG_ORDER_ITEMS), "freight_value");
     assertMoney(Csv.read(input.resolve("olist_order_payments_dataset.csv")), "payment_value",
         Pipeline.table(wh, "staging", "stg_order_payments"), "payment_value");
 
-    Dataset<Row> customers = Pipeline.table(wh, "staging", "stg_customers");
+    Dataset<Row> customers = Pipeline.table(wh, "staging", Tables.STG_CUSTOMERS);
     long leadingZeros = Csv.read(input.resolve("olist_customers_dataset.csv")).stream()
         .filter(r -> r.get("customer_zip_code_prefix").startsWith("0")).count();
     assertTrue(leadingZeros > 0);
     assertEquals(leadingZeros, customers.filter("customer_zip_code_prefix like '0%'").count());
     assertEquals(0, customers.filter("length(customer_zip_code_prefix) != 5").count());
-    assertEquals(0, Pipeline.table(wh, "staging", "stg_sellers").filter("length(seller_zip_code_prefix) != 5").count());
+    assertEquals(0, Pipeline.table(wh, "staging", Tables.STG_SELLERS).filter("length(seller_zip_code_prefix) != 5")
+        .count());
 
-    Dataset<Row> translation = Pipeline.table(wh, "staging", "stg_product_category_name_translation");
+    Dataset<Row> translation = Pipeline.table(wh, "staging", Tables.STG_CATEGORY_TRANSLATION);
     assertEquals(List.of("product_category_name", "product_category_name_english"), List.of(translation.columns()));
     assertEquals("health_beauty", translation.filter("product_category_name = 'beleza_saude'").first().getString(1));
     assertEquals(0, translation.filter("product_category_name_english like '%\r%'").count(), "CRLF is not data");

@@ -18,6 +18,7 @@ import org.olist.marts.jobs.testing.MartsAssertions;
 import org.olist.marts.jobs.testing.OlistReference;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * The star-schema checks at a larger scale factor (default SF 1): reference figures, FKs, unique and stable
@@ -36,7 +37,7 @@ class ScaleCheck {
     Path wh = dir.resolve("wh");
     Pipeline.run(TestSpark.config(input.toString(), wh, Map.of(OlistConfig.SHUFFLE_PARTITIONS, 4)));
     MartsAssertions.assertMatchReference(OlistReference.compute(input), wh);
-    Dataset<Row> fact = Pipeline.table(wh, "marts", "fct_order_items");
+    Dataset<Row> fact = Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS);
     Dataset<Row> first = fact.select("order_item_sk", "customer_sk", "product_sk", "seller_sk").localCheckpoint();
     assertEquals(fact.count(), fact.select("order_item_sk").distinct().count());
     for (String dim : List.of("customer", "product", "seller")) {
@@ -46,6 +47,7 @@ class ScaleCheck {
     Pipeline.run(TestSpark.config(input.toString(), wh, Map.of(OlistConfig.FULL_REFRESH, true,
         OlistConfig.RUN_ID, "second")));
     new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(first,
-        Pipeline.table(wh, "marts", "fct_order_items").select("order_item_sk", "customer_sk", "product_sk", "seller_sk"));
+        Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS)
+            .select("order_item_sk", "customer_sk", "product_sk", "seller_sk"));
   }
 }

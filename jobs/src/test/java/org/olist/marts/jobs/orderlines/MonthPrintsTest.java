@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.delta.KeptPrints;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -59,7 +60,7 @@ class MonthPrintsTest {
     assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), table, 4));
     prints.write(TestSpark.spark(), table, 4);
     assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), table, 3), "older versions' files go");
-    try (var files = Files.list(dir.resolve("table").resolve(MonthPrints.DIR))) {
+    try (var files = Files.list(dir.resolve("table").resolve(KeptPrints.DIR))) {
       assertEquals(List.of(String.format("%020d.json", 4)), files.map(f -> f.getFileName().toString())
           .filter(f -> !f.startsWith(".")).toList());
     }
@@ -68,7 +69,7 @@ class MonthPrintsTest {
   @Test
   void anUnreadableOrMisnamedFileMeansScanning() throws IOException {
     String table = dir.resolve("table").toString();
-    Path folder = Files.createDirectories(dir.resolve("table").resolve(MonthPrints.DIR));
+    Path folder = Files.createDirectories(dir.resolve("table").resolve(KeptPrints.DIR));
     Files.writeString(folder.resolve(String.format("%020d.json", 5)), "{\"table_version\":5,\"months\":{\"2018-01\"",
         StandardCharsets.UTF_8);
     assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), table, 5));
@@ -88,5 +89,18 @@ class MonthPrintsTest {
     MonthPrints after = fact.plus(gone);
     assertEquals(List.of("2018-01", "2018-02"), List.copyOf(after.months().keySet()));
     assertNotEquals(fact, after);
+  }
+
+  /** Prints derived from a version read are kept only for the commit that directly follows it. */
+  @Test
+  void derivedPrintsAreKeptOnlyForTheCommitThatFollowsTheVersionRead() {
+    String table = dir.resolve("derived").toString();
+    MonthPrints prints = factPrints();
+    assertTrue(prints.writeIfNext(TestSpark.spark(), table, 3, 4));
+    assertEquals(Optional.of(prints), MonthPrints.read(TestSpark.spark(), table, 4));
+    assertTrue(!prints.writeIfNext(TestSpark.spark(), table, 4, 6), "version 5 was another writer's");
+    assertEquals(Optional.empty(), MonthPrints.read(TestSpark.spark(), table, 6));
+    KeptPrints.carryOver(TestSpark.spark(), table, 4, 5);
+    assertEquals(Optional.of(prints), MonthPrints.read(TestSpark.spark(), table, 5), "a compaction carries them on");
   }
 }

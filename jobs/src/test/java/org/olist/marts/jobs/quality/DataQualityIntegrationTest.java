@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,15 +25,18 @@ import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.status.StatusJob;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.SampleWarehouse;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * Issue 5's acceptance on the sample: clean data passes every test; injected bad rows fail the matching
  * error tests with their keys stored, the run fails, and the status keeps the last good pipeline time.
  */
+@JobTest
 class DataQualityIntegrationTest {
   @TempDir
   static Path dir;
@@ -55,7 +59,7 @@ class DataQualityIntegrationTest {
     // the clean run: the sample through all six jobs (built once per build, copied here)
     wh = SampleWarehouse.copyTo(dir.resolve("wh"));
     runResults = dir.resolve("run_results.json");
-    goodRun = Pipeline.table(wh, "marts", "meta_project_status").first().getAs("pipeline_last_run_at");
+    goodRun = Pipeline.table(wh, "marts", Tables.PROJECT_STATUS).first().getAs("pipeline_last_run_at");
 
     Path bad = Pipeline.copy(OlistData.sample(), dir.resolve("bad"));
     List<String> items = new ArrayList<>(Files.readAllLines(bad.resolve("olist_order_items_dataset.csv")));
@@ -93,7 +97,7 @@ class DataQualityIntegrationTest {
 
   static Map<String, Row> results(String runId) {
     Map<String, Row> out = new HashMap<>();
-    for (Row r : Pipeline.table(wh, "audit", "test_results").filter("run_id = '" + runId + "'").collectAsList()) {
+    for (Row r : Pipeline.table(wh, "audit", Tables.TEST_RESULTS).filter("run_id = '" + runId + "'").collectAsList()) {
       out.put(r.getAs("test_name"), r);
     }
     return out;
@@ -114,10 +118,10 @@ class DataQualityIntegrationTest {
   @Test
   void injectedErrorsFailTheirTestsWithTheKeysStored() throws IOException {
     Map<String, Row> bad = results("bad");
-    assertEquals("fail", bad.get("fct_order_items__money_ranges").getAs("status"));
-    assertEquals("fail", bad.get("fct_order_items__relationships__order_date_sk").getAs("status"));
-    assertEquals("fail", bad.get("dim_sellers__accepted_values__seller_state_code").getAs("status"));
-    assertEquals("fail", bad.get("dim_sellers__reachable_by_national").getAs("status"));
+    assertFailed(bad, "fct_order_items__money_ranges");
+    assertFailed(bad, "fct_order_items__relationships__order_date_sk");
+    assertFailed(bad, "dim_sellers__accepted_values__seller_state_code");
+    assertFailed(bad, "dim_sellers__reachable_by_national");
     assertTrue(failures("fct_order_items__money_ranges").contains("\"price_brl\":-5.00"));
     assertTrue(failures("fct_order_items__relationships__order_date_sk").contains(badOrder));
     assertTrue(failures("dim_sellers__accepted_values__seller_state_code").contains(zzSeller));
@@ -135,20 +139,24 @@ class DataQualityIntegrationTest {
     assertEquals("error", entry.get("severity").asText());
   }
 
+  private static void assertFailed(Map<String, Row> results, String test) {
+    assertEquals("fail", results.get(test).getAs("status"), test);
+  }
+
   @Test
   void aMissingSellerIsAWarningOnTheUnknownMember() {
     Row warn = results("bad").get("fct_order_items__unknown_members");
     assertEquals("warn", warn.getAs("status"));
     assertEquals(1L, (long) warn.getAs("failures"));
     assertTrue(failures("fct_order_items__unknown_members").contains(ghostSellerOrder));
-    assertEquals(1, Pipeline.table(wh, "marts", "fct_order_items").filter("seller_sk = -1").count());
+    assertEquals(1, Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).filter("seller_sk = -1").count());
     assertEquals("pass", results("bad").get("fct_order_items__reconciles_with_staging").getAs("status"));
   }
 
   @Test
   void theStatusKeepsTheLastGoodRun() {
-    Row s = Pipeline.table(wh, "marts", "meta_project_status").first();
-    assertEquals(1, Pipeline.table(wh, "marts", "meta_project_status").count());
+    Row s = Pipeline.table(wh, "marts", Tables.PROJECT_STATUS).first();
+    assertEquals(1, Pipeline.table(wh, "marts", Tables.PROJECT_STATUS).count());
     assertNotNull(goodRun);
     assertEquals(goodRun, s.getAs("pipeline_last_run_at"));
     assertEquals("failed", s.getAs("last_attempt_status"));
@@ -156,9 +164,9 @@ class DataQualityIntegrationTest {
     assertTrue(((Timestamp) s.getAs("last_attempt_at")).after(goodRun));
     assertTrue(((String) s.getAs("last_attempt_failure")).contains("job test failed"));
     assertEquals(4, (int) s.getAs("tests_failed"), "money, order date, ZZ state, NATIONAL reach");
-    assertEquals(Pipeline.table(wh, "marts", "fct_order_items").agg(org.apache.spark.sql.functions.max("order_date"))
+    assertEquals(Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).agg(functions.max("order_date"))
         .first().getDate(0), s.getAs("data_valid_through"));
-    assertEquals(Pipeline.table(wh, "marts", "dim_sellers").count(), (long) s.getAs("dim_sellers_rows"));
+    assertEquals(Pipeline.table(wh, "marts", Tables.DIM_SELLERS).count(), (long) s.getAs("dim_sellers_rows"));
     assertEquals(54L, (long) s.getAs("dim_rls_bridge_rows"));
   }
 }

@@ -56,7 +56,7 @@ class AccessSetTest {
   @Test
   void theRulesGiveEachUserTheirSchemaOnlyAndEveryoneElseNothing() throws Exception {
     List<AccessSet> sets = sets("ceo@olist.com,NATIONAL,executive", "sul@olist.com,SUL,regional_manager");
-    JsonNode rules = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin"));
+    JsonNode rules = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin", RlsJob.SHARED));
     JsonNode tables = rules.get("tables");
     assertEquals("secure_national", tables.get(1).get("schema").asText());
     assertTrue(matches(tables.get(1).get("user").asText(), "CEO@olist.com"), "user names match in any case");
@@ -64,6 +64,11 @@ class AccessSetTest {
     assertTrue(!matches(tables.get(1).get("user").asText(), "ceoXolist.com"), "the dot is no wildcard");
     assertTrue(!matches(tables.get(1).get("user").asText(), "ceo@olist.com.evil"), "the whole name must match");
     assertEquals("secure_sul", tables.get(2).get("schema").asText());
+    JsonNode shared = tables.get(tables.size() - 2);
+    assertEquals(List.of("marts", "dim_date"), List.of(shared.get("schema").asText(), shared.get("table").asText()),
+        "every mapped user reads the one base dim_date, which holds nothing of anyone's");
+    assertTrue(matches(shared.get("user").asText(), "sul@olist.com") && matches(shared.get("user").asText(),
+        "ceo@olist.com") && !matches(shared.get("user").asText(), "nobody@olist.com"));
     assertEquals(0, tables.get(tables.size() - 1).get("privileges").size(), "the last rule denies the rest");
     JsonNode catalogs = rules.get("catalogs");
     assertEquals("none", catalogs.get(catalogs.size() - 1).get("allow").asText(), "an unmapped user sees no catalog");
@@ -71,7 +76,7 @@ class AccessSetTest {
     assertEquals(List.of("execute"), List.of(rules.get("queries").get(1).get("allow").get(0).asText()),
         "others' queries are the admin's to see");
 
-    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(sets, "ceo@olist.com"));
+    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(sets, "ceo@olist.com", RlsJob.SHARED));
     assertTrue(e.getMessage().contains("is also a seed user"), e.getMessage());
   }
 
@@ -89,7 +94,7 @@ class AccessSetTest {
     Map<String, AccessSet> byUser = sets.stream().collect(Collectors.toMap(s -> s.users().first(), s -> s));
     assertEquals(List.of("AC", "SP"), List.copyOf(byUser.get("a@olist.com").states()));
     assertEquals(List.of("AP", "SC"), List.copyOf(byUser.get("b@olist.com").states()));
-    JsonNode tables = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin")).get("tables");
+    JsonNode tables = new ObjectMapper().readTree(TrinoAccessRules.json(sets, "admin", RlsJob.SHARED)).get("tables");
     assertTrue(!tables.get(1).get("schema").asText().equals(tables.get(2).get("schema").asText()),
         "the rules grant each set its own schema");
     for (JsonNode rule : List.of(tables.get(1), tables.get(2))) {
@@ -119,7 +124,7 @@ class AccessSetTest {
     List<AccessSet> twins = List.of(
         new AccessSet("x", new TreeSet<>(List.of("AC")), new TreeSet<>(List.of("a@olist.com"))),
         new AccessSet("x", new TreeSet<>(List.of("SP")), new TreeSet<>(List.of("b@olist.com"))));
-    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(twins, "admin"));
+    OlistException e = assertThrows(OlistException.class, () -> TrinoAccessRules.json(twins, "admin", List.of()));
     assertTrue(e.getMessage().contains("secure_x"), e.getMessage());
   }
 

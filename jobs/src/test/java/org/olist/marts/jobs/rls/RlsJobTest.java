@@ -26,18 +26,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.jobs.testing.AuditRow;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.SampleWarehouse;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.olist.marts.jobs.warehouse.Tables;
 
 /**
@@ -46,38 +46,38 @@ import org.olist.marts.jobs.warehouse.Tables;
  * other set gets a commit); a seed change is one rls run (a removed user's set is gone, a new user in an existing
  * set costs no write); an unknown access level fails the job before anything is written.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@JobTest
 class RlsJobTest {
   private static final Path SHIPPED_SEEDS = OlistData.sample().getParent().resolve("seeds");
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir
-  static Path dir;
-  static Path wh;
-  static Path seeds;
+  Path dir;
+  Path wh;
+  Path seeds;
 
-  static OlistConfig config(Path input, String runId) {
+  OlistConfig config(Path input, String runId) {
     return SampleWarehouse.config(input, wh, runId, Map.of(OlistConfig.RLS_SEEDS, seeds.toString()));
   }
 
-  @BeforeAll
-  static void buildTheMarts() throws IOException {
-    // the sample through all six jobs (built once per build, copied here): the rls job wrote every copy there
+  @BeforeEach
+  void copyTheSampleWarehouse() throws IOException {
+    // the sample through all six jobs (built once per build, copied for each test): the rls job wrote every copy
     wh = SampleWarehouse.copyTo(dir.resolve("wh"));
     seeds = Pipeline.copy(SHIPPED_SEEDS, dir.resolve("seeds"));
   }
 
-  static Path copy(String set, String table) {
+  Path copy(String set, String table) {
     return wh.resolve("secure").resolve(set).resolve(table);
   }
 
-  static Set<String> sets() throws IOException {
+  Set<String> sets() throws IOException {
     try (Stream<Path> s = Files.list(wh.resolve("secure"))) {
       return s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toCollection(
           TreeSet::new));
     }
   }
 
-  static Map<String, Long> versions() throws IOException {
+  Map<String, Long> versions() throws IOException {
     Map<String, Long> out = new TreeMap<>();
     for (String set : sets()) {
       for (String table : RlsJob.COPIED) {
@@ -87,29 +87,28 @@ class RlsJobTest {
     return out;
   }
 
-  static JsonNode rules() throws IOException {
+  JsonNode rules() throws IOException {
     return JSON.readTree(wh.resolve("secure").resolve(TrinoAccessRules.FILE).toFile());
   }
 
-  /** The users each schema's rule names (the user regex, unquoted). */
-  static Map<String, String> schemaUsers() throws IOException {
+  /** The users each access set's schema rule names (the user regex, unquoted). */
+  Map<String, String> schemaUsers() throws IOException {
     Map<String, String> out = new TreeMap<>();
     for (JsonNode rule : rules().get("tables")) {
-      if (rule.has("schema")) {
+      if (rule.has("schema") && rule.get("schema").asText().startsWith(AccessSet.SCHEMA_PREFIX)) {
         out.put(rule.get("schema").asText(), rule.get("user").asText().replace("\\Q", "").replace("\\E", ""));
       }
     }
     return out;
   }
 
-  static Dataset<Row> baseLines(Set<String> states) {
+  Dataset<Row> baseLines(Set<String> states) {
     Dataset<Row> sellers = Pipeline.table(wh, "marts", Tables.DIM_SELLERS);
     return Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).join(sellers.select("seller_sk", "seller_state_code"),
         "seller_sk").filter(sellers.col("seller_state_code").isin(states.toArray()));
   }
 
   @Test
-  @Order(1)
   void eachSetsCopiesHoldExactlyItsStatesLines() throws IOException {
     Map<String, Row> written = Pipeline.audit(wh, SampleWarehouse.RUN_ID);
     assertEquals(Set.of("centro_oeste", "national", "nordeste", "norte", "sudeste", "sudeste_sul", "sul"), sets());
@@ -169,8 +168,17 @@ class RlsJobTest {
     assertTrue(movedOnElsewhere > 0, "the sample has persons whose latest order SUL does not see");
   }
 
+  /** SPEC §5: dim_date holds nothing of anyone's; a copy an earlier version wrote is removed. */
   @Test
-  @Order(2)
+  void noSetHasADimDateCopyAndAnOlderOneIsRemoved() throws IOException {
+    assertFalse(Files.exists(copy("sul", Tables.DIM_DATE)), "every user reads the one base dim_date");
+    Pipeline.copyTree(copy("sul", Tables.DIM_SELLERS), copy("sul", Tables.DIM_DATE));
+    new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-stale"));
+    assertFalse(Files.exists(copy("sul", Tables.DIM_DATE)), "the stale copy is gone");
+    assertTrue(Files.isDirectory(copy("sul", Tables.DIM_SELLERS).resolve("_delta_log")), "the copies stay");
+  }
+
+  @Test
   void anUnchangedRunWritesNoCopy() throws IOException {
     Map<String, Long> before = versions();
     new RlsJob().run(TestSpark.spark(), config(OlistData.sample(), "rls-2"));
@@ -178,7 +186,6 @@ class RlsJobTest {
   }
 
   @Test
-  @Order(3)
   void aChangedOrderRewritesItsMonthInTheSetsThatSeeItAndNothingElse() throws IOException {
     Set<String> sp = Set.of("SP");
     Row order = baseLines(sp).filter("order_status = 'delivered'").groupBy("order_id", "order_year_month")
@@ -207,16 +214,14 @@ class RlsJobTest {
         .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(Set.of("national/fct_order_items", "sudeste/fct_order_items", "sudeste_sul/fct_order_items"),
         written, "only the fact copies of the sets that see SP; the person figures did not change");
-    Row audit = Pipeline.audit(wh, "rls-3").get("secure/sudeste/fct_order_items");
-    Map<String, String> details = audit.getJavaMap(audit.fieldIndex("details"));
-    assertEquals("partitions", details.get("refresh"));
-    assertEquals(order.getString(1), details.get("partitions"), "only the order's month is replaced");
+    AuditRow details = AuditRow.of(wh, "rls-3", "secure/sudeste/" + Tables.FCT_ORDER_ITEMS);
+    details.expect(AuditDetail.REFRESH, CopyRefresh.Mode.PARTITIONS.word());
+    details.expect(AuditDetail.PARTITIONS, order.getString(1));
     assertEquals("canceled", Pipeline.table(wh, "secure/sudeste", Tables.FCT_ORDER_ITEMS)
         .filter("order_id = '" + orderId + "'").first().getAs("order_status"));
   }
 
   @Test
-  @Order(4)
   void aSeedChangeIsOneRlsRun() throws IOException {
     List<String> users = new ArrayList<>(Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)));
     users.removeIf(l -> l.startsWith("norte.manager@"));
@@ -235,7 +240,6 @@ class RlsJobTest {
   }
 
   @Test
-  @Order(5)
   void anUnknownAccessLevelFailsBeforeAnythingIsWritten() throws IOException {
     List<String> users = new ArrayList<>(Files.readAllLines(seeds.resolve(RlsSeeds.USERS_FILE)));
     users.add("intern@olist.com,SUL,superuser");

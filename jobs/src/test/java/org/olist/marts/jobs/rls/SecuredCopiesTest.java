@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.olist.marts.common.delta.KeptPrints;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.warehouse.Tables;
 
@@ -199,13 +200,13 @@ class SecuredCopiesTest {
 
   @Test
   void printsTellChangedPartitionsAndIgnoreTheWriteStamp() {
-    Map<String, Map<String, SecuredCopies.Print>> before = SecuredCopies.prints(tagged(fact(), SETS, COPIED),
+    Map<String, Map<String, KeptPrints.Print>> before = SecuredCopies.prints(tagged(fact(), SETS, COPIED),
         "order_year_month");
     assertEquals(List.of("2017-01", "2017-03", "2017-04"), List.copyOf(before.get("sul").keySet()));
     assertEquals(List.of("2017-02", "2017-04", "2017-05"), List.copyOf(before.get("sp").keySet()));
     assertEquals(before, SecuredCopies.prints(tagged(fact(), SETS, ts("2021-05-05 00:00:00")), "order_year_month"),
         "a new write stamp alone is no change");
-    Map<String, Map<String, SecuredCopies.Print>> after = SecuredCopies.prints(
+    Map<String, Map<String, KeptPrints.Print>> after = SecuredCopies.prints(
         tagged(fact().filter("NOT (order_id = 'C')"), SETS, COPIED), "order_year_month");
     assertEquals(before.get("sul").get("2017-01"), after.get("sul").get("2017-01"));
     assertNotEquals(before.get("sul").get("2017-03"), after.get("sul").get("2017-03"), "C left March");

@@ -10,14 +10,18 @@ import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 
-/** Every mart is either copied per access set or the admin's alone: a new mart cannot reach users by accident. */
+/**
+ * Every mart is copied per access set, shared (it holds nothing of anyone's) or the admin's alone: a new mart cannot
+ * reach users by accident.
+ */
 class SecuredMartsTest {
   @Test
-  void everyMartIsCopiedOrAdminOnly() {
+  void everyMartIsCopiedSharedOrAdminOnly() {
     List<String> decided = new ArrayList<>(RlsJob.COPIED);
+    decided.addAll(RlsJob.SHARED);
     decided.addAll(RlsJob.ADMIN_ONLY);
     assertEquals(new TreeSet<>(ModelCatalog.get().tablesInLayer(Layer.MARTS).stream().map(TableModel::name).toList()),
-        new TreeSet<>(decided), "marts the rls job neither copies nor keeps for the admin (RlsJob.COPIED/ADMIN_ONLY)");
-    assertEquals(decided.size(), new TreeSet<>(decided).size(), "a mart in both lists");
+        new TreeSet<>(decided), "marts the rls job neither copies, shares nor keeps for the admin (RlsJob.COPIED/SHARED/ADMIN_ONLY)");
+    assertEquals(decided.size(), new TreeSet<>(decided).size(), "a mart in two lists");
   }
 }

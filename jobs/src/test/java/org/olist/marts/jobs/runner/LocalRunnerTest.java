@@ -16,15 +16,18 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
-import org.olist.marts.jobs.warehouse.Tables;
+import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.status.StatusJob;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.Tables;
 
+@JobTest
 class LocalRunnerTest {
   @TempDir
   Path dir;
@@ -91,7 +94,7 @@ class LocalRunnerTest {
     given.subList(at, at + 2).clear();
     Run r = run(given.toArray(String[]::new));
     assertEquals(0, r.code(), String.join("\n", r.lines()));
-    List<Object> runIds = Pipeline.table(dir.resolve("wh"), "audit", "job_runs").select("run_id").distinct()
+    List<Object> runIds = Pipeline.table(dir.resolve("wh"), "audit", JobRunAudit.TABLE).select("run_id").distinct()
         .collectAsList().stream().map(row -> row.get(0)).toList();
     assertEquals(1, runIds.size(), runIds.toString());
   }

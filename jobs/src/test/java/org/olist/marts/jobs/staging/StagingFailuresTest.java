@@ -19,11 +19,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.JobRunAudit;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.AuditDetail;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /** Staging on corrupted copies of the embedded sample: each corruption gets the outcome SPEC §3 describes. */
+@JobTest
 class StagingFailuresTest {
   @TempDir
   static Path dir;
@@ -91,10 +96,9 @@ class StagingFailuresTest {
     return Pipeline.table(warehouse, "quarantine", table).collectAsList();
   }
 
-  private static long detail(String table, String key) {
-    Map<String, String> details = audit.get("staging/" + table).getJavaMap(audit.get("staging/" + table)
-        .fieldIndex("details"));
-    return Long.parseLong(details.get(key));
+  private static long detail(String table, AuditDetail key) {
+    Row row = audit.get("staging/" + table);
+    return Long.parseLong(row.<String, String>getJavaMap(row.fieldIndex("details")).get(key.key()));
   }
 
   private static void assertReconciled(String table) {
@@ -102,7 +106,7 @@ class StagingFailuresTest {
     long raw = a.getAs("rows_in");
     long staged = a.getAs("rows_out");
     long quarantined = Pipeline.table(warehouse, "quarantine", table).count();
-    assertEquals(raw, staged + quarantined + detail(table, "exact_duplicates"), table + " reconciles");
+    assertEquals(raw, staged + quarantined + detail(table, AuditDetail.EXACT_DUPLICATES), table + " reconciles");
     assertEquals(staged, Pipeline.table(warehouse, "staging", table).count());
   }
 
@@ -142,7 +146,7 @@ class StagingFailuresTest {
         .skip(1).filter(l -> l.matches("^\"?[0-9a-f]{32}\"?,.*")).count();
     Row a = audit.get("staging/stg_order_reviews");
     assertEquals(records, (long) a.getAs("rows_in"), "raw rows are the file's records, not the parser's");
-    assertTrue(detail("stg_order_reviews", "parser_records") < records);
+    assertTrue(detail("stg_order_reviews", AuditDetail.PARSER_RECORDS) < records);
     List<Row> q = quarantine("stg_order_reviews");
     List<String> reasons = q.stream().map(r -> (String) r.getAs("reason")).toList();
     assertTrue(reasons.stream().anyMatch(r -> r.startsWith("the record at line 4 swallowed the ")), reasons.toString());
@@ -164,7 +168,7 @@ class StagingFailuresTest {
   @Test
   void exactDuplicateIsDroppedAndCounted() {
     assertEquals(0, quarantine("stg_products").size());
-    assertEquals(1, detail("stg_products", "exact_duplicates"));
+    assertEquals(1, detail("stg_products", AuditDetail.EXACT_DUPLICATES));
     assertReconciled("stg_products");
   }
 
@@ -197,16 +201,16 @@ class StagingFailuresTest {
 
   private static void assertRefused(Path input, String... expectedInMessage) {
     Path wh = cleanWarehouse();
-    long failuresBefore = Pipeline.table(wh, "audit", "job_runs").filter("status = 'failed'").count();
-    long before = Pipeline.version(wh, "staging", "stg_orders");
+    long failuresBefore = Pipeline.table(wh, "audit", JobRunAudit.TABLE).filter("status = 'failed'").count();
+    long before = Pipeline.version(wh, "staging", Tables.STG_ORDERS);
     OlistException e = assertThrows(OlistException.class,
         () -> new StagingJob().run(TestSpark.spark(), TestSpark.config(input.toString(), wh)));
     for (String expected : expectedInMessage) {
       assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
     assertTrue(e.getMessage().contains("Nothing was written"), e.getMessage());
-    assertEquals(before, Pipeline.version(wh, "staging", "stg_orders"), "published tables did not move");
-    List<String> failures = Pipeline.table(wh, "audit", "job_runs").filter("status = 'failed'")
+    assertEquals(before, Pipeline.version(wh, "staging", Tables.STG_ORDERS), "published tables did not move");
+    List<String> failures = Pipeline.table(wh, "audit", JobRunAudit.TABLE).filter("status = 'failed'")
         .select("error_message").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertEquals(failuresBefore + 1, failures.size());
     assertTrue(failures.contains(e.getMessage()), "the failure is audited");
@@ -261,8 +265,8 @@ class StagingFailuresTest {
     Files.delete(input.resolve("olist_geolocation_dataset.csv"));
     Path wh = dir.resolve("wh-extra");
     new StagingJob().run(TestSpark.spark(), TestSpark.config(input.toString(), wh));
-    assertEquals(lines.size() - 1, Pipeline.table(wh, "staging", "stg_sellers").count());
-    assertFalse(List.of(Pipeline.table(wh, "staging", "stg_sellers").columns()).contains("seller_rating"));
+    assertEquals(lines.size() - 1, Pipeline.table(wh, "staging", Tables.STG_SELLERS).count());
+    assertFalse(List.of(Pipeline.table(wh, "staging", Tables.STG_SELLERS).columns()).contains("seller_rating"));
     assertFalse(Files.exists(wh.resolve("staging/stg_geolocation")));
   }
 }

@@ -15,13 +15,15 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.olist.marts.common.audit.JobRun;
-import org.olist.marts.jobs.warehouse.Tables;
 import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.warehouse.AuditDetail;
+import org.olist.marts.jobs.warehouse.LoadMode;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /** The SLIs from a hand-built audit history: four runs, a failed job, a job killed before it recorded anything. */
 class ServiceLevelsTest {
@@ -41,10 +43,12 @@ class ServiceLevelsTest {
   static {
     // 40 days ago: a backfill of the fact
     row("r0", "staging", "staging/stg_orders", 960, 1000, JobRun.SUCCEEDED, 100L, 100L, Map.of());
-    row("r0", "marts", "marts/fct_order_items", 959, 7000, JobRun.SUCCEEDED, null, 50L, Map.of("mode", "backfill"));
+    row("r0", "marts", "marts/fct_order_items", 959, 7000, JobRun.SUCCEEDED, null, 50L,
+        Map.of(AuditDetail.MODE.key(), LoadMode.BACKFILL.audit()));
     // two days ago: a clean run
     row("r1", "staging", "staging/stg_orders", 48, 1000, JobRun.SUCCEEDED, 100L, 100L, Map.of());
-    row("r1", "marts", "marts/fct_order_items", 47, 5000, JobRun.SUCCEEDED, null, 50L, Map.of("mode", "rebuild"));
+    row("r1", "marts", "marts/fct_order_items", 47, 5000, JobRun.SUCCEEDED, null, 50L,
+        Map.of(AuditDetail.MODE.key(), LoadMode.FULL_REFRESH.audit()));
     // yesterday: the marts job failed
     row("r2", "staging", "staging/stg_orders", 24, 1000, JobRun.SUCCEEDED, 100L, 100L, Map.of());
     row("r2", "marts", null, 23, 2000, JobRun.FAILED, null, null, Map.of());
@@ -53,7 +57,8 @@ class ServiceLevelsTest {
     row("r3", "staging", "quarantine/stg_orders", 1, 500, JobRun.SUCCEEDED, null, 10L, Map.of());
     // the marts job started 10 s before its write (reading, planning)
     row("r3", "marts", "marts/fct_order_items", 0, 3000, JobRun.SUCCEEDED, null, 60L,
-        Map.of("mode", "merge_snapshot", JobRun.JOB_STARTED_AT, NOW.minusSeconds(10).toString()));
+        Map.of(AuditDetail.MODE.key(), LoadMode.MERGE_SNAPSHOT.audit(), JobRun.JOB_STARTED_AT,
+            NOW.minusSeconds(10).toString()));
   }
 
   private static Object[] values(JobRun run) {

@@ -20,6 +20,7 @@ import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.rls.RlsSeeds;
+import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.SampleWarehouse;
@@ -30,6 +31,7 @@ import org.olist.marts.jobs.warehouse.Tables;
  * The engineering clock (SPEC §6) moves only for a run of every default job that passed: a run of some jobs only,
  * even a successful one, records its attempt and leaves the clock where the last full success put it.
  */
+@JobTest
 class StatusClockTest {
   @TempDir
   Path dir;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /** Compares the marts of a warehouse with the independent {@link OlistReference} figures. */
 public final class MartsAssertions {
@@ -18,7 +19,7 @@ public final class MartsAssertions {
   }
 
   public static void assertMatchReference(OlistReference ref, Path wh) {
-    Dataset<Row> fact = Pipeline.table(wh, "marts", "fct_order_items").cache();
+    Dataset<Row> fact = Pipeline.table(wh, "marts", Tables.FCT_ORDER_ITEMS).cache();
 
     assertEquals(ref.factRows, fact.count());
     Row money = fact.agg(sum("price_brl"), sum("freight_value_brl")).first();
@@ -48,18 +49,18 @@ public final class MartsAssertions {
     }
     assertEquals(ref.sequence, sequence, "every purchase numbered as the reference numbers it");
 
-    Dataset<Row> customers = Pipeline.table(wh, "marts", "dim_customers").filter("customer_sk != -1");
+    Dataset<Row> customers = Pipeline.table(wh, "marts", Tables.DIM_CUSTOMERS).filter("customer_sk != -1");
     assertEquals(ref.persons, customers.count());
     assertEquals(ref.repeatBuyers, customers.filter("is_repeat_buyer").count());
     assertEquals(ref.purchases, customers.agg(sum("order_count")).first().getLong(0));
     assertEquals(ref.personsWithoutPurchases, customers.filter("order_count = 0").count());
     assertEquals(ref.personsWithoutPurchases, customers.filter("first_order_date is null").count());
-    Dataset<Row> products = Pipeline.table(wh, "marts", "dim_products").filter("product_sk != -1");
+    Dataset<Row> products = Pipeline.table(wh, "marts", Tables.DIM_PRODUCTS).filter("product_sk != -1");
     assertEquals(ref.products, products.count());
     assertEquals(ref.unknownCategories, products.filter("category_name_en = 'unknown'").count());
     assertEquals(ref.nullVolumes, products.filter("product_volume_cm3 is null").count());
-    assertEquals(ref.sellers, Pipeline.table(wh, "marts", "dim_sellers").filter("seller_sk != -1").count());
-    assertEquals(1827, Pipeline.table(wh, "marts", "dim_date").count());
+    assertEquals(ref.sellers, Pipeline.table(wh, "marts", Tables.DIM_SELLERS).filter("seller_sk != -1").count());
+    assertEquals(1827, Pipeline.table(wh, "marts", Tables.DIM_DATE).count());
     System.out.printf("Reference figures: %d fact rows, price %s, freight %s, reasons %s, delayed %d, later orders %d,"
             + " persons in fact %d, dim_customers %d (repeat %d, purchases %d, without purchase %d), dim_products %d"
             + " (unknown category %d, null volume %d), dim_sellers %d%n", ref.factRows, ref.price, ref.freight,

@@ -250,15 +250,18 @@ class TrinoIT {
         + "fct_order_items), (SELECT count(*) FROM " + s + "dim_sellers WHERE seller_sk <> -1),"
         + " (SELECT count(*) FROM " + s + "dim_customers WHERE customer_sk <> -1),"
         + " (SELECT sum(order_count) FROM " + s + "dim_customers), (SELECT count(*) FROM " + s
-        + "dim_products WHERE product_sk <> -1), (SELECT count(*) FROM " + s + "dim_date)";
+        + "dim_products WHERE product_sk <> -1), (SELECT count(*) FROM olist.marts.dim_date)";
   }
 
-  /** The one schema of the catalog a user can see (besides information_schema). */
+  /**
+   * The one schema of the catalog a user can see besides information_schema and the base marts' schema, where they
+   * read only the marts that hold nothing of anyone's (dim_date).
+   */
   static String schemaOf(String user) throws IOException, InterruptedException {
     Outcome o = sql(user, "SHOW SCHEMAS FROM olist");
     assertFalse(o.error(), user + ": " + o);
-    List<String> schemas = o.rows().stream().map(r -> r.get(0)).filter(s -> !s.equals("information_schema"))
-        .toList();
+    List<String> schemas = o.rows().stream().map(r -> r.get(0))
+        .filter(s -> !s.equals("information_schema") && !s.equals("marts")).toList();
     assertEquals(1, schemas.size(), user + " sees exactly one schema: " + schemas);
     assertTrue(schemas.get(0).startsWith("secure_"), schemas.get(0));
     return schemas.get(0);
@@ -449,8 +452,11 @@ class TrinoIT {
       assertFalse(sql(user, "SELECT * FROM olist." + schema + ".\"fct_order_items$properties\"").error());
 
       Outcome tables = sql(user, "SELECT DISTINCT table_schema FROM olist.information_schema.tables");
-      assertEquals(Set.of("information_schema", schema), tables.rows().stream().map(r -> r.get(0))
-          .collect(Collectors.toSet()), user + ": information_schema lists their schema only");
+      assertEquals(Set.of("information_schema", schema, "marts"), tables.rows().stream().map(r -> r.get(0))
+          .collect(Collectors.toSet()), user + ": information_schema lists their schema and the shared marts only");
+      Outcome shared = sql(user, "SELECT table_name FROM olist.information_schema.tables WHERE table_schema = 'marts'");
+      assertEquals(List.of("dim_date"), shared.rows().stream().map(r -> r.get(0)).toList(),
+          user + ": of the base marts, only dim_date, which holds nothing of anyone's");
       Outcome catalogs = sql(user, "SHOW CATALOGS");
       assertEquals(Set.of("olist"), catalogs.rows().stream().map(r -> r.get(0)).collect(Collectors.toSet()), user
           + ": " + catalogs);

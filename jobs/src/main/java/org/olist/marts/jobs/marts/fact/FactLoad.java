@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.olist.marts.common.audit.Details;
+import org.olist.marts.jobs.warehouse.AuditDetail;
+import org.olist.marts.jobs.warehouse.LoadMode;
 
 /**
- * What one load of the fact did, turned into the audit row's details in one place ({@link #details}).
+ * What one load of the fact did, turned into the audit row's details in one place ({@link #asMap}).
  *
  * @param plan the change detection of a MERGE; empty for a rebuild or a backfill
  * @param window the backfill's purchase-date window; empty otherwise
@@ -20,7 +23,7 @@ import java.util.Optional;
 public record FactLoad(LoadMode mode, Optional<ChangePlan> plan, Optional<Window> window, long rowsWritten,
                        long rowsInserted, long rowsUpdated, long rowsDeleted, long filesAdded, long filesRemoved,
                        List<String> partitions, Timestamp highWaterMark, long deltaVersion, Map<String, Long> phases,
-                       Optional<LateLines> lateLines) {
+                       Optional<LateLines> lateLines) implements Details {
   /** A backfill's inclusive purchase-date window. */
   public record Window(LocalDate from, LocalDate to) {
   }
@@ -53,50 +56,39 @@ public record FactLoad(LoadMode mode, Optional<ChangePlan> plan, Optional<Window
         version, phases, Optional.empty());
   }
 
-  /** The audit details of the load; keys are stable, dashboards read them. */
-  public Map<String, String> details() {
-    Map<String, String> d = new LinkedHashMap<>();
-    d.put("mode", mode.audit());
-    window.ifPresent(w -> {
-      d.put("from", w.from().toString());
-      d.put("to", w.to().toString());
-    });
-    plan.ifPresent(p -> {
-      p.monthPrints().ifPresent(m -> d.put("month_prints", m));
-      if (p.monthPrints().isPresent()) {
-        d.put("months_compared_by_key", String.join(",", p.monthsComparedByKey()));
-      }
-      d.put("rows_in_batch", Long.toString(p.rowsInBatch()));
-      d.put("keys_new", Long.toString(p.keysNew()));
-      d.put("keys_changed", Long.toString(p.keysChanged()));
-      d.put("rows_unchanged", Long.toString(p.rowsUnchanged()));
-      p.keysMissing().ifPresent(m -> d.put("keys_missing_from_snapshot", Long.toString(m)));
-    });
-    lateLines.ifPresent(l -> {
-      d.put("late_lines", Long.toString(l.count()));
-      if (!l.keys().isEmpty()) {
-        d.put("late_line_keys", String.join(",", l.keys()));
-      }
-    });
-    if (mode != LoadMode.INITIAL_LOAD && mode != LoadMode.FULL_REFRESH) {
-      d.put("rows_inserted", Long.toString(rowsInserted));
-      d.put("rows_updated", Long.toString(rowsUpdated));
-    }
-    if (mode != LoadMode.INITIAL_LOAD && mode != LoadMode.FULL_REFRESH) {
-      d.put("rows_deleted", Long.toString(rowsDeleted));
+  /** The audit details of the load ({@link AuditDetail} keys; dashboards read them). */
+  @Override
+  public Map<String, String> asMap() {
+    boolean rebuilt = mode == LoadMode.INITIAL_LOAD || mode == LoadMode.FULL_REFRESH;
+    Map<String, String> d = new LinkedHashMap<>(Details.of(AuditDetail.MODE, mode.audit(),
+        AuditDetail.FROM, window.map(w -> w.from().toString()).orElse(null),
+        AuditDetail.TO, window.map(w -> w.to().toString()).orElse(null)));
+    plan.ifPresent(p -> d.putAll(Details.of(
+        AuditDetail.MONTH_PRINTS, p.monthPrints().orElse(null),
+        AuditDetail.MONTHS_COMPARED_BY_KEY, p.monthPrints().isPresent() ? String.join(",", p.monthsComparedByKey())
+            : null,
+        AuditDetail.ROWS_IN_BATCH, p.rowsInBatch(),
+        AuditDetail.KEYS_NEW, p.keysNew(),
+        AuditDetail.KEYS_CHANGED, p.keysChanged(),
+        AuditDetail.ROWS_UNCHANGED, p.rowsUnchanged(),
+        AuditDetail.KEYS_MISSING_FROM_SNAPSHOT, p.keysMissing().orElse(null))));
+    lateLines.ifPresent(l -> d.putAll(Details.of(AuditDetail.LATE_LINES, l.count(),
+        AuditDetail.LATE_LINE_KEYS, l.keys().isEmpty() ? null : String.join(",", l.keys()))));
+    if (!rebuilt) {
+      d.putAll(Details.of(AuditDetail.ROWS_INSERTED, rowsInserted, AuditDetail.ROWS_UPDATED, rowsUpdated,
+          AuditDetail.ROWS_DELETED, rowsDeleted));
     }
     if (plan.isPresent()) {
-      d.put("files_added", Long.toString(filesAdded));
-      d.put("files_removed", Long.toString(filesRemoved));
+      d.putAll(Details.of(AuditDetail.FILES_ADDED, filesAdded, AuditDetail.FILES_REMOVED, filesRemoved));
     }
-    if (mode != LoadMode.INITIAL_LOAD && mode != LoadMode.FULL_REFRESH) {
-      d.put("partitions_touched", String.join(",", partitions));
+    if (!rebuilt) {
+      d.putAll(Details.of(AuditDetail.PARTITIONS_TOUCHED, String.join(",", partitions)));
     }
-    d.put("high_water_mark", String.valueOf(highWaterMark));
+    d.putAll(Details.of(AuditDetail.HIGH_WATER_MARK, String.valueOf(highWaterMark)));
     if (!phases.isEmpty()) {
       StringBuilder b = new StringBuilder();
       phases.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ").append(k).append('=').append(v));
-      d.put("phase_ms", b.toString());
+      d.putAll(Details.of(AuditDetail.PHASE_MS, b));
     }
     return d;
   }

@@ -23,16 +23,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.TableModel;
-import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.config.IncrementalMode;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.Phases;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.marts.FactOrderItems;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
+import org.olist.marts.jobs.warehouse.LoadMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.Seq;
@@ -91,7 +94,7 @@ public final class FactLoader {
             new FactLoad.Window(ctx.config().backfillFrom().get(), ctx.config().backfillTo().orElseThrow()))
         : merge(lines, linePrints, toFact);
     ctx.recordWrite(model.relativePath(), start, load.rowsWritten(), load.deltaVersion(),
-        load.plan().map(ChangePlan::rowsInBatch).orElse(null), load.withLateLines(late).details());
+        load.plan().map(ChangePlan::rowsInBatch).orElse(null), load.withLateLines(late));
   }
 
   /** The mark of the fact as it is before this load; null when none was recorded. */
@@ -146,8 +149,9 @@ public final class FactLoader {
       Timestamp newMark = months.stream().map(r -> r.<Timestamp>getAs(Columns.SOURCE_UPDATED_AT))
           .reduce(null, FactLoader::later);
       phases.start("overwrite");
-      TableResult written = ctx.overwrite(start, model, path, cached, null, FactLoad.rebuild(mode, newMark).details(),
-          Map.of(DeltaTables.USER_METADATA, HighWaterMark.metadata(newMark, ctx.runId())));
+      TableResult written = ctx.write(WriteRequest.overwrite(model, path, cached).timedFrom(start)
+          .withDetails(FactLoad.rebuild(mode, newMark))
+          .withCommitMetadata(HighWaterMark.metadata(newMark, ctx.runId())));
       phases.start("keep_prints");
       MonthPrints.fromAggregates(months).write(ctx.spark(), path, written.deltaVersion());
     } finally {
@@ -184,17 +188,13 @@ public final class FactLoader {
             .whenNotMatched("NOT s." + IncrementalFact.DELETE).insertExpr(columns),
         Optional.of(HighWaterMark.metadata(newMark, ctx.runId())), true));
     phases.start("keep_prints");
-    if (commit.version() == factVersion + 1) {
-      MonthPrints.scan(DeltaTables.read(spark, path, commit.version())).write(spark, path, commit.version());
-    } else {
-      LOG.warn("Cannot keep the fact's month prints: version {} follows {} (another writer?); the next load scans",
-          commit.version(), factVersion);
-    }
-    long inserted = commit.metric("numTargetRowsInserted");
-    long updated = commit.metric("numTargetRowsUpdated");
+    // counted afresh from the version written: exact whatever came before it
+    MonthPrints.scan(DeltaTables.read(spark, path, commit.version())).write(spark, path, commit.version());
+    long inserted = commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED);
+    long updated = commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED);
     return new FactLoad(LoadMode.BACKFILL, Optional.empty(), Optional.of(window), inserted + updated, inserted,
-        updated, commit.metric("numTargetRowsDeleted"), commit.metric("numTargetFilesAdded"),
-        commit.metric("numTargetFilesRemoved"), partitions, newMark, commit.version(), phases.millis(),
+        updated, commit.metric(DeltaMetric.NUM_TARGET_ROWS_DELETED), commit.metric(DeltaMetric.NUM_TARGET_FILES_ADDED),
+        commit.metric(DeltaMetric.NUM_TARGET_FILES_REMOVED), partitions, newMark, commit.version(), phases.millis(),
         Optional.empty());
   }
 
@@ -292,23 +292,22 @@ public final class FactLoader {
             .whenMatched("t." + Columns.ROW_HASH + " <> s." + Columns.ROW_HASH).updateExpr(columns)
             .whenNotMatched("NOT s." + IncrementalFact.DELETE).insertExpr(columns),
         Optional.of(HighWaterMark.metadata(newMark, ctx.runId())), true));
-    long inserted = commit.metric("numTargetRowsInserted");
-    long updated = commit.metric("numTargetRowsUpdated");
-    long deleted = commit.metric("numTargetRowsDeleted");
+    long inserted = commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED);
+    long updated = commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED);
+    long deleted = commit.metric(DeltaMetric.NUM_TARGET_ROWS_DELETED);
     if (printsAfter.isPresent()) {
       phases.start("keep_prints");
-      // exact only when this MERGE was the one commit after the version read, and wrote every key it was given
-      if (commit.version() == factVersion + 1 && inserted + updated == plan.keysToWrite()
-          && deleted == plan.keysToDelete()) {
-        printsAfter.get().write(spark, path, commit.version());
+      // derived from the version read: exact when the MERGE wrote every key it was given and directly followed it
+      if (inserted + updated == plan.keysToWrite() && deleted == plan.keysToDelete()) {
+        printsAfter.get().writeIfNext(spark, path, factVersion, commit.version());
       } else {
-        LOG.warn("Cannot keep the fact's month prints: version {} follows {} and wrote {} of {} keys (another "
-            + "writer?); the next load scans", commit.version(), factVersion, inserted + updated,
-            plan.keysToWrite());
+        LOG.warn("Cannot keep the fact's month prints: the MERGE wrote {} of {} keys and deleted {} of {}; the next "
+            + "load scans", inserted + updated, plan.keysToWrite(), deleted, plan.keysToDelete());
       }
     }
     return new FactLoad(mode, Optional.of(plan), Optional.empty(), inserted + updated, inserted, updated, deleted,
-        commit.metric("numTargetFilesAdded"), commit.metric("numTargetFilesRemoved"), plan.partitions(), newMark,
+        commit.metric(DeltaMetric.NUM_TARGET_FILES_ADDED), commit.metric(DeltaMetric.NUM_TARGET_FILES_REMOVED),
+        plan.partitions(), newMark,
         commit.version(), phases.millis(), Optional.empty());
   }
 

@@ -1,0 +1,24 @@
+package org.olist.marts.common.audit;
+
+/** The details the write door adds to every audit row of a job, whatever it wrote. */
+public enum RunDetail implements DetailKey {
+  /** Which attempt of the job wrote the row ({@link PublishedVersions}: the versions a finished attempt published). */
+  ATTEMPT("job_attempt"),
+  /** When the job started. */
+  JOB_STARTED_AT("job_started_at"),
+  /** Why a table was deliberately not written (a skip row). */
+  REASON("reason"),
+  /** The class of the error a failed job ended with (a failure row). */
+  ERROR_CLASS("error_class");
+
+  private final String key;
+
+  RunDetail(String key) {
+    this.key = key;
+  }
+
+  @Override
+  public String key() {
+    return key;
+  }
+}
