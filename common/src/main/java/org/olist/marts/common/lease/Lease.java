@@ -43,7 +43,7 @@ public record Lease(String runId, String job, String host, long pid, long keeper
   }
 
   private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    return Processes.alive(pid);
   }
 
   public String describe() {

@@ -164,7 +164,7 @@ public final class WarehouseLease implements AutoCloseable {
    * as a {@code kill -9} would (a Delta commit is atomic; KillRecoveryIT holds the warehouse recoverable).
    */
   void watchKeeper(ProcessHandle watched, Runnable stop) {
-    if (watched.isAlive()) {
+    if (Processes.alive(watched.pid())) {
       return;
     }
     Lease mine = held;

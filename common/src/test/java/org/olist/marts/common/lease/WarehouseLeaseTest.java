@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -169,6 +172,24 @@ class WarehouseLeaseTest {
     CommitGuard.beforeCommit(commitPath("file:/elsewhere/t/_delta_log/00000000000000000001.json"));
     a.close(true);
     CommitGuard.beforeCommit(commit);
+  }
+
+  /** A holder killed after its parent died stays a zombie where nobody reaps it: it is dead all the same. */
+  @Test
+  void aZombieHolderReleasesAtOnce() throws Exception {
+    Process parent = new ProcessBuilder("bash", "-c", "sleep 0.1 & echo $!; exec sleep 30").start();
+    try {
+      long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
+          StandardCharsets.UTF_8)).readLine().trim());
+      Thread.sleep(500);
+      assertTrue(ProcessHandle.of(zombie).map(ProcessHandle::isAlive).orElse(false),
+          "the JVM counts the zombie as alive");
+      assertFalse(Processes.alive(zombie), "the lease does not");
+      plant(held("run-zombie", localHost(), zombie, Instant.now(), Duration.ofHours(1)));
+      take("run-b", Clock.systemUTC()).close(true);
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
   }
 
   @Test
