@@ -160,8 +160,9 @@ public final class WarehouseLease implements AutoCloseable {
 
   /**
    * When the orchestrator that started this JVM has died, the run is abandoned: the lease is marked lost (no commit
-   * passes {@link #verifyHeld} any more), deleted so the next run need not wait, and {@code stop} ends the process
-   * as a {@code kill -9} would (a Delta commit is atomic; KillRecoveryIT holds the warehouse recoverable).
+   * passes {@link #verifyHeld} any more) and {@code stop} ends the process as a {@code kill -9} would (a Delta commit
+   * is atomic; KillRecoveryIT holds the warehouse recoverable). The lease file stays: it binds while this process
+   * lives, however long its exit takes, and frees the warehouse at once when it is gone.
    */
   void watchKeeper(ProcessHandle watched, Runnable stop) {
     if (Processes.alive(watched.pid())) {
@@ -171,15 +172,6 @@ public final class WarehouseLease implements AutoCloseable {
     lostTo = "no one: the orchestrator (pid " + watched.pid() + ") that started this run died";
     LOG.error("The orchestrator (pid {}) of run {} died: stopping this process (exit {}) so that nothing of the "
         + "abandoned run commits", watched.pid(), mine == null ? "?" : mine.runId(), ORPHANED_EXIT);
-    try {
-      Optional<Lease> current = read();
-      if (mine != null && current.isPresent() && current.get().token().equals(mine.token())) {
-        SideFiles.delete(file, conf);
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Cannot delete the warehouse lease {} of the abandoned run (it lapses by itself): {}", file,
-          e.toString());
-    }
     stop.run();
   }
 

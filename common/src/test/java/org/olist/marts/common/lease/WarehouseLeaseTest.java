@@ -144,17 +144,19 @@ class WarehouseLeaseTest {
   }
 
   @Test
-  void aJvmWhoseOrchestratorDiedGivesUpItsLeaseAndCommitsNothingMore() throws Exception {
+  void aJvmWhoseOrchestratorDiedStopsCommitsNothingMoreAndHoldsTheLeaseUntilItIsGone() throws Exception {
     WarehouseLease a = take("run-a", Clock.systemUTC());
     Process orchestrator = new ProcessBuilder("true").start();
     orchestrator.waitFor();
     AtomicBoolean stopped = new AtomicBoolean();
     a.watchKeeper(orchestrator.toHandle(), () -> stopped.set(true));
     assertTrue(stopped.get(), "the process stops itself");
-    assertTrue(WarehouseLease.current(warehouse.toString(), CONF).isEmpty(), "the next run need not wait");
     IOException e = assertThrows(IOException.class, () -> CommitGuard.beforeCommit(
         commitPath(warehouse.resolve("marts/t/_delta_log/00000000000000000003.json").toString())));
     assertTrue(e.getMessage().contains("orchestrator"), e.getMessage());
+    OlistException refused = assertThrows(OlistException.class, () -> take("run-b", Clock.systemUTC()),
+        "while the stopping process lives (this JVM), its lease binds");
+    assertTrue(refused.getMessage().contains("held by run run-a"), refused.getMessage());
     a.close(true);
   }
 
