@@ -111,17 +111,22 @@ public final class FactLoader {
    * line is never dropped silently.
    */
   public void noteLateLines(Dataset<Row> lines) {
-    Dataset<Row> lateLines = IncrementalFact.lateLines(lines, highWaterMark(), ctx.config().lookbackDays())
-        .select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID)).orderBy(Columns.ORDER_ID, Columns.ORDER_ITEM_ID);
+    Dataset<Row> lateLines = IncrementalFact.lateLines(lines, highWaterMark(), ctx.config().lookbackDays());
     long count = lateLines.count();
-    List<String> keys = count == 0 ? List.of() : lateLines.limit(FactLoad.LateLines.KEYS_SHOWN).collectAsList()
-        .stream().map(r -> r.getString(0) + "/" + r.get(1)).toList();
+    List<String> keys = count == 0 ? List.of() : firstKeys(lateLines);
     late = Optional.of(new FactLoad.LateLines(count, keys));
     if (count > 0) {
       LOG.warn("{} lines of the batch were updated at or before the high-water mark {} minus the lookback of {} "
           + "days: loaded all the same (order_id/order_item_id{}): {}", count, highWaterMark(),
           ctx.config().lookbackDays(), count > keys.size() ? ", the first " + keys.size() : "", keys);
     }
+  }
+
+  /** The first keys of {@code lines} in key order, as the log and the audit row name them: order_id/order_item_id. */
+  private static List<String> firstKeys(Dataset<Row> lines) {
+    return lines.select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID))
+        .orderBy(Columns.ORDER_ID, Columns.ORDER_ITEM_ID).limit(FactLoad.LateLines.KEYS_SHOWN).collectAsList()
+        .stream().map(r -> r.getString(0) + "/" + r.get(1)).toList();
   }
 
   private Timestamp maxUpdatedAt(Dataset<Row> rows) {
@@ -252,9 +257,7 @@ public final class FactLoader {
     Dataset<Row> deletions = null;
     if (plan.keysToDelete() > 0) {
       deletions = IncrementalFact.deletions(fact, planned.changes()).localCheckpoint(true);
-      List<String> shown = deletions.select(col(Columns.ORDER_ID), col(Columns.ORDER_ITEM_ID))
-          .orderBy(Columns.ORDER_ID, Columns.ORDER_ITEM_ID).limit(FactLoad.LateLines.KEYS_SHOWN).collectAsList()
-          .stream().map(r -> r.getString(0) + "/" + r.get(1)).toList();
+      List<String> shown = firstKeys(deletions);
       LOG.warn("{} fact lines are absent from this snapshot and are deleted (order_id/order_item_id{}): {}",
           plan.keysToDelete(), plan.keysToDelete() > shown.size() ? ", the first " + shown.size() : "", shown);
     }
