@@ -15,6 +15,15 @@ public interface Details {
   /** The details, in order, keyed by their audit names. */
   Map<String, String> asMap();
 
+  /** These details followed by {@code more}'s (a key of both takes {@code more}'s value). */
+  default Details and(Details more) {
+    return () -> {
+      Map<String, String> out = new LinkedHashMap<>(asMap());
+      out.putAll(more.asMap());
+      return out;
+    };
+  }
+
   /**
    * A details map from alternating keys and values (a key is a {@link DetailKey}; a value is written with
    * {@code String.valueOf}; a null value leaves its key out), for a writer's {@link #asMap}.

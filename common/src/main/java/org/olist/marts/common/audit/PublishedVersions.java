@@ -30,8 +30,20 @@ public final class PublishedVersions {
   /** Per-attempt identifier in every audit row's details: a run id can be used again, an attempt cannot. */
   public static final String ATTEMPT = RunDetail.ATTEMPT.key();
 
-  /** One table's published version and its writer. */
-  public record Published(String table, String job, String runId, long version) {
+  /**
+   * One table's published version, its writer, and what the publishing row said (its counts and details: what the
+   * version was built from, say).
+   */
+  public record Published(String table, String job, String runId, long version, Long rowsIn, Long rowsOut,
+                          Map<String, String> details) {
+    public Published {
+      details = Map.copyOf(details);
+    }
+
+    /** A detail of the publishing row; empty when it has none. */
+    public Optional<String> detail(DetailKey key) {
+      return Optional.ofNullable(details.get(key.key()));
+    }
   }
 
   private final Map<String, Published> tables;
@@ -45,16 +57,18 @@ public final class PublishedVersions {
     Map<String, Published> out = new HashMap<>();
     if (DeltaTables.exists(spark, path)) {
       for (Row r : latest(DeltaTables.read(spark, path)).collectAsList()) {
+        int d = r.fieldIndex("details");
+        Map<String, String> details = r.isNullAt(d) ? Map.of() : r.getJavaMap(d);
         out.put(r.getAs("table_name"), new Published(r.getAs("table_name"), r.getAs("job"), r.getAs("run_id"),
-            r.<Long>getAs("delta_version")));
+            r.<Long>getAs("delta_version"), r.getAs("rows_in"), r.getAs("rows_out"), details));
       }
     }
     return new PublishedVersions(out);
   }
 
   /**
-   * Per table, the newest row written by an attempt that did not fail. Rows from before attempts were recorded
-   * count per (run, job).
+   * Per table, the newest row written by an attempt that did not fail (all its columns). Rows from before attempts
+   * were recorded count per (run, job).
    */
   public static Dataset<Row> latest(Dataset<Row> jobRuns) {
     Column attempt = coalesce(element_at(col("details"), lit(ATTEMPT)), concat_ws("/", col("run_id"), col("job")));
@@ -66,7 +80,7 @@ public final class PublishedVersions {
         .withColumn("_newest", row_number().over(Window.partitionBy("table_name")
             .orderBy(desc("ended_at"), desc("delta_version"))))
         .filter(col("_newest").equalTo(1))
-        .select("table_name", "job", "run_id", "delta_version");
+        .drop("_newest", ATTEMPT);
   }
 
   /** The published version of a table ({@code staging/stg_orders}); empty when no successful write is recorded. */

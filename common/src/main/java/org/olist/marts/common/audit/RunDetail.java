@@ -9,7 +9,13 @@ public enum RunDetail implements DetailKey {
   /** Why a table was deliberately not written (a skip row). */
   REASON("reason"),
   /** The class of the error a failed job ended with (a failure row). */
-  ERROR_CLASS("error_class");
+  ERROR_CLASS("error_class"),
+  /** What the table's version was built from ({@link org.olist.marts.common.job.Inputs}). */
+  INPUTS("inputs"),
+  /** Why a table with recorded inputs was built instead of kept (a first run, changed inputs, ...). */
+  BUILT_BECAUSE("built_because"),
+  /** The run that wrote the version a row publishes again because its inputs did not change. */
+  UNCHANGED_SINCE("unchanged_since");
 
   private final String key;
 

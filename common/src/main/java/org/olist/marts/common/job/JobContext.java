@@ -300,7 +300,94 @@ public final class JobContext {
         detailMap.isEmpty() ? "" : " " + detailMap);
     runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null,
         withAttempt(detailMap)));
-    TableResult result = new TableResult(name, rows, version, millis);
+    TableResult result = new TableResult(name, rows, version, millis, false);
+    results.add(result);
+    return result;
+  }
+
+  /**
+   * What a job builds from the catalog tables {@code tables} under {@code rules}: each table at the version {@link
+   * #read} reads.
+   */
+  public Inputs inputs(List<String> tables, Object... rules) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    for (String t : tables) {
+      versions.put(table(t).relativePath(), Long.toString(version(t).orElseGet(() -> DeltaTables.version(spark,
+          path(t)))));
+    }
+    return Inputs.of(versions, rules);
+  }
+
+  /**
+   * Writes {@code request} unless the table's published version was built from {@code inputs} ({@link #reuse}):
+   * then the version is published again without reading or writing a row. The request is built only when needed.
+   */
+  public TableResult writeFrom(Inputs inputs, String path, Supplier<WriteRequest> request) {
+    Reuse reuse = reuse(path, inputs);
+    if (reuse.kept().isPresent()) {
+      return recordUnchanged(reuse.kept().get());
+    }
+    WriteRequest r = request.get();
+    return write(r.withDetails(r.details().and(reuse.details())));
+  }
+
+  /**
+   * Whether the table at {@code path} is kept: yes when this job built its published version from {@code inputs}
+   * and that is still its latest version (no attempt wrote over it since); otherwise it is built, and the decision
+   * says why (a full refresh, a first run, changed inputs or rules, a version published by another job or written
+   * since), also in the log.
+   */
+  public Reuse reuse(String path, Inputs inputs) {
+    Reuse reuse = decide(path, inputs);
+    if (reuse.kept().isEmpty()) {
+      LOG.info("Building {}: {}", name(path), reuse.reason());
+    }
+    return reuse;
+  }
+
+  private Reuse decide(String path, Inputs inputs) {
+    if (config.fullRefresh()) {
+      return Reuse.build(inputs, "full refresh");
+    }
+    Optional<PublishedVersions.Published> found = published().of(name(path));
+    if (found.isEmpty()) {
+      return Reuse.build(inputs, "no published version");
+    }
+    PublishedVersions.Published p = found.get();
+    if (!p.job().equals(job)) {
+      return Reuse.build(inputs, "version " + p.version() + " was published by job " + p.job());
+    }
+    Optional<String> before = p.detail(RunDetail.INPUTS);
+    if (before.isEmpty()) {
+      return Reuse.build(inputs, "version " + p.version() + " has no inputs recorded");
+    }
+    if (!before.get().equals(inputs.print())) {
+      return Reuse.build(inputs, "inputs changed since version " + p.version() + ": "
+          + inputs.changesFrom(before.get()));
+    }
+    long latest = DeltaTables.exists(spark, path) ? DeltaTables.version(spark, path) : -1;
+    if (latest != p.version()) {
+      return Reuse.build(inputs, "version " + latest + " is not the published version " + p.version()
+          + " (written by an attempt that did not finish)");
+    }
+    return Reuse.keep(p, inputs);
+  }
+
+  /**
+   * Publishes again a version whose inputs did not change ({@link #reuse}): no commit; the audit row repeats the
+   * publishing row's counts and details and names the run that wrote the version.
+   */
+  public TableResult recordUnchanged(PublishedVersions.Published p) {
+    Instant now = Instant.now();
+    Map<String, String> details = new LinkedHashMap<>(p.details());
+    details.remove(RunDetail.ATTEMPT.key());
+    details.remove(RunDetail.JOB_STARTED_AT.key());
+    details.putIfAbsent(RunDetail.UNCHANGED_SINCE.key(), p.runId());
+    LOG.info("Unchanged {}: built from the same inputs by run {} (Delta version {}, {} rows)", p.table(),
+        details.get(RunDetail.UNCHANGED_SINCE.key()), p.version(), p.rowsOut());
+    runs.add(new JobRun(runId(), job, p.table(), now, now, JobRun.SUCCEEDED, p.rowsIn(), p.rowsOut(), p.version(),
+        null, withAttempt(details)));
+    TableResult result = new TableResult(p.table(), p.rowsOut() == null ? 0 : p.rowsOut(), p.version(), 0, true);
     results.add(result);
     return result;
   }

@@ -1,5 +1,8 @@
 package org.olist.marts.common.job;
 
-/** What one table write produced. */
-public record TableResult(String table, long rows, long deltaVersion, long millis) {
+/**
+ * One table a job published: its rows, Delta version and write time; {@code unchanged} when its inputs were those
+ * of its published version, which is published again without a commit.
+ */
+public record TableResult(String table, long rows, long deltaVersion, long millis, boolean unchanged) {
 }

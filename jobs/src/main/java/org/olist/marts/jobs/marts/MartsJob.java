@@ -3,6 +3,7 @@ package org.olist.marts.jobs.marts;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -18,6 +19,7 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Phases;
+import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.warehouse.AuditDetail;
@@ -27,8 +29,8 @@ import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
- * is written, so a drift publishes nothing. Dimensions are rewritten each run (Type 1); {@code dim_date} is
- * Type 0: written once, rebuilt only on a full refresh; the fact is loaded incrementally (SPEC §4).
+ * is written, so a drift publishes nothing. Dimensions are rewritten (Type 1) when their source changed;
+ * {@code dim_date} is Type 0: written once, rebuilt only on a full refresh; the fact is loaded incrementally (SPEC §4).
  */
 public final class MartsJob extends OlistJob {
   public static final String NAME = PipelineJobs.MARTS;
@@ -36,6 +38,13 @@ public final class MartsJob extends OlistJob {
   /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
   private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
       Tables.DIM_PRODUCTS, Dimensions.PRODUCT_SK, Tables.DIM_SELLERS, Dimensions.SELLER_SK);
+
+  /**
+   * What each Type 1 dimension is built from in snapshot mode: a dimension whose source is at the version its published
+   * version was built from is kept as it is (issue 33).
+   */
+  private static final Map<String, String> SOURCES = Map.of(Tables.DIM_CUSTOMERS, Tables.CUSTOMERS_DEDUPLICATED,
+      Tables.DIM_PRODUCTS, Tables.PRODUCTS_ENRICHED, Tables.DIM_SELLERS, Tables.STG_SELLERS);
 
   public static void main(String[] args) {
     JobMain.main(new MartsJob(), args);
@@ -147,7 +156,7 @@ public final class MartsJob extends OlistJob {
   /**
    * Writes one dimension and returns what the fact's lookups read for it: a replaced dimension is kept in memory
    * while it is written, so the lookups read no table; an upserted one (append mode) is read back, as the batch
-   * holds only part of it.
+   * holds only part of it, and so is one kept because its source did not change.
    */
   private static Map<String, Dataset<Row>> writeDimension(JobContext ctx, String table, Dataset<Row> df,
                                                           boolean append) {
@@ -160,7 +169,8 @@ public final class MartsJob extends OlistJob {
       return Map.of(table, ctx.read(table));
     }
     Dataset<Row> cached = df.persist(StorageLevel.MEMORY_AND_DISK());
-    ctx.publish(table, cached);
-    return Map.of(table, cached);
+    TableResult written = ctx.writeFrom(ctx.inputs(List.of(SOURCES.get(table)), ctx.table(table).columns()),
+        ctx.path(table), () -> ctx.overwriteOf(table, cached));
+    return Map.of(table, written.unchanged() ? ctx.read(table) : cached);
   }
 }

@@ -1,11 +1,7 @@
 package org.olist.marts.jobs.rls;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.io.Digests;
 
 /**
  * The states a user may see, shared by every user whose access groups grant exactly those states (SPEC §5): the
@@ -77,13 +74,7 @@ public record AccessSet(String name, SortedSet<String> states, SortedSet<String>
 
   /** Eight hex digits of the SHA-256 of the sorted states: a content digest, unlike a sum of codes' hashes. */
   static String statesDigest(SortedSet<String> states) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(String.join(",", states).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Digests.sha256Hex(String.join(",", states), 4);
   }
 
   private static String name(SortedSet<String> groups) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
@@ -37,11 +38,13 @@ import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.SourceModel;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.WriteRequest;
+import org.olist.marts.common.job.Inputs;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Parallel;
 import org.olist.marts.common.job.Phases;
+import org.olist.marts.common.job.Reuse;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.staging.RecordScan.RecordLine;
 import org.olist.marts.jobs.warehouse.PipelineJobs;
@@ -166,8 +169,13 @@ public final class StagingJob extends OlistJob {
     Dataset<Row> folded = null;
     try {
       phases.start("count the file's records");
-      long records = RecordScan.count(c.file().path(), c.source().recordStart(),
+      RecordScan.Counted counted = RecordScan.count(c.file().path(), c.source().recordStart(),
           ctx.spark().sparkContext().hadoopConfiguration());
+      long records = counted.records();
+      Optional<Reuse> build = keepOrBuild(ctx, c, inputs(ctx, c, counted), records);
+      if (build.isEmpty()) {
+        return;
+      }
       phases.start("parse and classify");
       classified = classify(ctx, c, records, phases);
       phases.start("fold duplicates and reconcile");
@@ -178,9 +186,9 @@ public final class StagingJob extends OlistJob {
       phases.start("write the staged table and its quarantine");
       TableResult written = ctx.write(ctx.overwriteOf(table.name(), StagingTransforms.staged(folded, table))
           .withRowsIn(records).withDetails(new StagedFile(c.file().path(), records, classified.parserRecords(),
-              quarantined, counts.duplicates(), counts.conflicts())));
+              quarantined, counts.duplicates(), counts.conflicts()).and(build.get().details())));
       TableResult q = ctx.write(quarantine(ctx, c, classified, folded, quarantined, start).withRowsIn(records)
-          .withDetails(new StagedFile.Quarantine(c.source().name())));
+          .withDetails(new StagedFile.Quarantine(c.source().name()).and(build.get().details())));
       new Reconciliation(table.name(), records, written.rows(), q.rows(), counts.duplicates()).check();
       LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), records,
           written.rows(), q.rows(), counts.duplicates());
@@ -196,6 +204,37 @@ public final class StagingJob extends OlistJob {
         classified.rows().unpersist();
       }
     }
+  }
+
+  /**
+   * What a staged table is built from: the file's bytes, under the rules that type and check them (the staged and
+   * quarantine contracts, the source's reading rules, the raw-text cut).
+   */
+  private static Inputs inputs(JobContext ctx, Checked c, RecordScan.Counted counted) {
+    return Inputs.of(Map.of(c.source().file(), counted.print()), c.table().columns(), c.table().primaryKey(),
+        c.source(), ctx.table(QUARANTINE_TABLE).columns(), ctx.config().maxRawChars());
+  }
+
+  /**
+   * Whether the file is the one the staged table and its quarantine were last built from (same bytes, same rules,
+   * neither table written since): then neither is read nor written again, and the audit rows say so (issue 33);
+   * otherwise why both are built.
+   */
+  private static Optional<Reuse> keepOrBuild(JobContext ctx, Checked c, Inputs inputs, long records) {
+    Reuse staged = ctx.reuse(ctx.path(c.table().name()), inputs);
+    if (staged.kept().isEmpty()) {
+      return Optional.of(staged);
+    }
+    if (staged.kept().get().rowsIn() == null || staged.kept().get().rowsIn() != records) {
+      return Optional.of(staged.buildFor("the file's records differ from the published version's"));
+    }
+    Reuse quarantine = ctx.reuse(ctx.warehouse().path(Layer.QUARANTINE, c.table().name()), inputs);
+    if (quarantine.kept().isEmpty()) {
+      return Optional.of(staged.buildFor("its quarantine: " + quarantine.reason()));
+    }
+    ctx.recordUnchanged(staged.kept().get());
+    ctx.recordUnchanged(quarantine.kept().get());
+    return Optional.empty();
   }
 
   /**

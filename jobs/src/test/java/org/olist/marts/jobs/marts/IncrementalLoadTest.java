@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.RunDetail;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.TableMaintenance;
@@ -138,16 +139,25 @@ class IncrementalLoadTest {
         HighWaterMark.read(TestSpark.spark(), incremental.resolve("marts/fct_order_items").toString()));
   }
 
+  /** issue 33: no layer commits anything on the input it was built from; every table is published again. */
   @Test
   void unchangedInputWritesNothing() throws IOException {
     Path wh = Pipeline.copyTree(incremental, dir.resolve("wh-rerun"));
-    long version = Pipeline.version(wh, "marts", Tables.FCT_ORDER_ITEMS);
+    Map<String, Long> versions = Pipeline.versions(wh);
     Pipeline.run(config(last, wh, "rerun", Map.of()));
-    assertEquals(version, Pipeline.version(wh, "marts", Tables.FCT_ORDER_ITEMS), "no commit, so no file");
+    assertEquals(versions, Pipeline.versions(wh), "no commit in any layer (audit aside), so no file");
     AuditRow d = factDetails(wh, "rerun");
     d.expect(AuditDetail.ROWS_INSERTED, "0");
     d.expect(AuditDetail.ROWS_UPDATED, "0");
     d.expect(AuditDetail.FILES_ADDED, "0");
+    Map<String, Row> rows = Pipeline.audit(wh, "rerun");
+    Set<String> ownRows = Set.of("marts/" + Tables.FCT_ORDER_ITEMS, "marts/" + Tables.DIM_DATE);
+    assertTrue(versions.size() >= 15, versions.toString());
+    versions.keySet().stream().filter(t -> !ownRows.contains(t)).forEach(table -> {
+      assertTrue(AuditRow.of(wh, "rerun", table).get(RunDetail.UNCHANGED_SINCE) != null, table + " kept as it was");
+      assertEquals(versions.get(table), rows.get(table).<Long>getAs("delta_version"), table + " published again");
+    });
+    AuditRow.of(wh, "rerun", "staging/stg_orders").expect(RunDetail.UNCHANGED_SINCE, "snap-final");
   }
 
   @Test
@@ -166,8 +176,19 @@ class IncrementalLoadTest {
     Files.write(orders, lines, StandardCharsets.UTF_8);
     long items = fact(wh).filter("order_id = '" + orderId + "'").count();
     assertTrue(items > 0);
+    Map<String, Long> versions = Pipeline.versions(wh);
     Pipeline.run(config(input, wh, "cancel", Map.of()));
     assertEquals(items, fact(wh).filter("order_id = '" + orderId + "' and order_status = 'canceled'").count());
+    Map<String, Long> after = Pipeline.versions(wh);
+    // only the orders file changed: what is not built from it is kept (issue 33)
+    for (String table : List.of("staging/stg_products", "staging/stg_sellers", "quarantine/stg_customers",
+        "intermediate/" + Tables.PRODUCTS_ENRICHED, "marts/" + Tables.DIM_PRODUCTS, "marts/" + Tables.DIM_SELLERS)) {
+      assertEquals(versions.get(table), after.get(table), table + " is not built from the orders");
+    }
+    for (String table : List.of("staging/stg_orders", "intermediate/" + Tables.ORDER_ITEMS_JOINED,
+        "intermediate/" + Tables.CUSTOMERS_DEDUPLICATED, "marts/" + Tables.DIM_CUSTOMERS)) {
+      assertEquals(versions.get(table) + 1, after.get(table), table + " is built from the orders");
+    }
     AuditRow d = factDetails(wh, "cancel");
     d.expect(AuditDetail.ROWS_UPDATED, Long.toString(items));
     d.expect(AuditDetail.ROWS_INSERTED, "0");

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -31,6 +32,20 @@ public final class Pipeline {
 
   public static long version(Path warehouse, String layer, String table) {
     return DeltaTables.version(TestSpark.spark(), warehouse + "/" + layer + "/" + table);
+  }
+
+  /** The latest version of every Delta table of the warehouse but the audit tables, by {@code <layer>/<table>}. */
+  public static Map<String, Long> versions(Path warehouse) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Stream<Path> logs = Files.walk(warehouse)) {
+      for (Path log : (Iterable<Path>) logs.filter(p -> p.getFileName().toString().equals("_delta_log"))::iterator) {
+        String table = warehouse.relativize(log.getParent()).toString();
+        if (!table.startsWith("audit/")) {
+          out.put(table, DeltaTables.version(TestSpark.spark(), log.getParent().toString()));
+        }
+      }
+    }
+    return out;
   }
 
   /** Copies every file of a directory (the real files are read-only; tests corrupt copies). */

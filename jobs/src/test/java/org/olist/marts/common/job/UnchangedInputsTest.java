@@ -1,0 +1,138 @@
+package org.olist.marts.common.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.olist.marts.common.audit.JobRun;
+import org.olist.marts.common.audit.RunDetail;
+import org.olist.marts.common.config.OlistConfig;
+import org.olist.marts.common.delta.DeltaTables;
+import org.olist.marts.jobs.testing.AuditRow;
+import org.olist.marts.jobs.testing.Frames;
+import org.olist.marts.jobs.testing.JobTest;
+import org.olist.marts.jobs.testing.Pipeline;
+import org.olist.marts.jobs.testing.TestSpark;
+
+/** Issue 33: a table whose inputs are those of its published version is published again, not built again. */
+@JobTest
+class UnchangedInputsTest {
+  private static final String TABLE = "dim_rls_bridge";
+
+  /** Builds the bridge from an input named by its version, under a rule; counts the builds. */
+  static final class FromInputs extends OlistJob {
+    final String inputVersion;
+    final String rule;
+    int builds;
+
+    FromInputs(String inputVersion, String rule) {
+      this.inputVersion = inputVersion;
+      this.rule = rule;
+    }
+
+    @Override
+    public String name() {
+      return "from-inputs";
+    }
+
+    @Override
+    protected void execute(JobContext ctx) {
+      ctx.writeFrom(Inputs.of(Map.of("seeds/bridge.csv", inputVersion), rule), ctx.path(TABLE), () -> {
+        builds++;
+        return ctx.overwriteOf(TABLE, Frames.table(TABLE, new Object[] {"SUL", "RS"}, new Object[] {"SUL", "SC"}));
+      });
+    }
+  }
+
+  private static FromInputs run(Path wh, String runId, String input, String rule, boolean fullRefresh) {
+    FromInputs job = new FromInputs(input, rule);
+    job.run(TestSpark.spark(), TestSpark.config(wh.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
+        OlistConfig.FULL_REFRESH, fullRefresh)));
+    return job;
+  }
+
+  private static long version(Path wh) {
+    return Pipeline.version(wh, "marts", TABLE);
+  }
+
+  private static Row auditRow(Path wh, String runId) {
+    return Pipeline.audit(wh, runId).get("marts/" + TABLE);
+  }
+
+  private static String builtBecause(Path wh, String runId) {
+    return AuditRow.of(wh, runId, "marts/" + TABLE).get(RunDetail.BUILT_BECAUSE);
+  }
+
+  @Test
+  void theSameInputsPublishTheVersionAgainWithoutACommit(@TempDir Path wh) {
+    assertEquals(1, run(wh, "first", "v1", "rule-a", false).builds);
+    assertEquals("no published version", builtBecause(wh, "first"));
+    long version = version(wh);
+    for (String runId : List.of("second", "third")) {
+      assertEquals(0, run(wh, runId, "v1", "rule-a", false).builds, runId + " reads and writes nothing");
+      assertEquals(version, version(wh), runId + " commits nothing");
+      Row row = auditRow(wh, runId);
+      assertEquals(JobRun.SUCCEEDED, row.getAs("status"));
+      assertEquals(version, row.<Long>getAs("delta_version"), "publishes the version again");
+      assertEquals(2L, row.<Long>getAs("rows_out"), "with the rows of the run that wrote it");
+      AuditRow details = AuditRow.of(wh, runId, "marts/" + TABLE);
+      details.expect(RunDetail.UNCHANGED_SINCE, "first");
+      assertEquals(AuditRow.of(wh, "first", "marts/" + TABLE).get(RunDetail.INPUTS), details.get(RunDetail.INPUTS));
+    }
+  }
+
+  @Test
+  void otherInputsOrOtherRulesBuildItAgain(@TempDir Path wh) {
+    run(wh, "first", "v1", "rule-a", false);
+    long first = version(wh);
+    assertEquals(1, run(wh, "new-input", "v2", "rule-a", false).builds);
+    assertEquals(first + 1, version(wh));
+    assertEquals("inputs changed since version " + first + ": seeds/bridge.csv v1 -> v2",
+        builtBecause(wh, "new-input"));
+    assertEquals(1, run(wh, "new-rule", "v2", "rule-b", false).builds);
+    assertEquals(first + 2, version(wh));
+    assertEquals("inputs changed since version " + (first + 1) + ": the rules changed", builtBecause(wh, "new-rule"));
+    assertEquals(null, AuditRow.of(wh, "new-rule", "marts/" + TABLE).get(RunDetail.UNCHANGED_SINCE));
+    assertNotEquals(AuditRow.of(wh, "new-input", "marts/" + TABLE).get(RunDetail.INPUTS),
+        AuditRow.of(wh, "new-rule", "marts/" + TABLE).get(RunDetail.INPUTS), "the rules are part of the inputs");
+  }
+
+  @Test
+  void aFullRefreshBuildsItAgain(@TempDir Path wh) {
+    run(wh, "first", "v1", "rule-a", false);
+    long first = version(wh);
+    assertEquals(1, run(wh, "refresh", "v1", "rule-a", true).builds);
+    assertEquals(first + 1, version(wh));
+    assertEquals("full refresh", builtBecause(wh, "refresh"));
+  }
+
+  @Test
+  void aVersionWrittenSinceItWasPublishedIsBuiltAgain(@TempDir Path wh) {
+    run(wh, "first", "v1", "rule-a", false);
+    // a commit no finished attempt published (a killed run's, say)
+    String path = wh.resolve("marts/" + TABLE).toString();
+    DeltaTables.read(TestSpark.spark(), path).limit(1).write().format("delta").mode("append").save(path);
+    long written = version(wh);
+    assertEquals(1, run(wh, "after", "v1", "rule-a", false).builds, "the latest version is not the published one");
+    assertEquals(written + 1, version(wh));
+    assertEquals(2, Pipeline.table(wh, "marts", TABLE).count());
+    assertEquals("version " + written + " is not the published version " + (written - 1) + " (written by an attempt "
+        + "that did not finish)", builtBecause(wh, "after"));
+  }
+
+  @Test
+  void anotherJobsVersionIsNotKept(@TempDir Path wh) {
+    run(wh, "first", "v1", "rule-a", false);
+    new FailureCauseTest.OneTableJob().run(TestSpark.spark(), TestSpark.config(wh.toString(), wh,
+        Map.of(OlistConfig.RUN_ID, "other-writer")));
+    assertEquals(1, run(wh, "after", "v1", "rule-a", false).builds);
+    assertTrue(AuditRow.of(wh, "after", "marts/" + TABLE).get(RunDetail.INPUTS).startsWith("seeds/bridge.csv@v1 "));
+    assertTrue(builtBecause(wh, "after").endsWith("was published by job one-table"), builtBecause(wh, "after"));
+  }
+}
