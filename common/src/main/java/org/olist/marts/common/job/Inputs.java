@@ -22,6 +22,8 @@ import org.olist.marts.common.io.Digests;
  * @param print the inputs and rules in one line, compared as a whole ({@code staging/stg_orders@4,... rules:1f2e})
  */
 public record Inputs(String print) implements Details {
+  /** The input that names the build of the code ({@code CodeVersion}). */
+  public static final String CODE = "code";
   private static final String RULES = " rules:";
 
   /** The inputs {@code parts} (name to version or checksum), sorted by name, shaped by {@code rules}. */

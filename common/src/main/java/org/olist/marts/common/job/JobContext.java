@@ -65,17 +65,24 @@ public final class JobContext {
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
+  /** The class whose build ({@link CodeVersion}) is an input of every table the job builds. */
+  private final Class<?> code;
+
   public JobContext(SparkSession spark, OlistConfig config, String job) {
-    this(spark, config, job, null);
+    this(spark, config, job, null, JobContext.class);
   }
 
-  /** {@code lease}: the warehouse lease the job holds (null when it holds none), checked before every write. */
-  public JobContext(SparkSession spark, OlistConfig config, String job, WarehouseLease lease) {
+  /**
+   * {@code lease}: the warehouse lease the job holds (null when it holds none), checked before every write;
+   * {@code code}: the job's class, whose build is an input of what it builds.
+   */
+  public JobContext(SparkSession spark, OlistConfig config, String job, WarehouseLease lease, Class<?> code) {
     this.spark = spark;
     this.config = config;
     this.job = job;
     this.warehouse = new Warehouse(config.warehouse());
     this.lease = lease;
+    this.code = code;
   }
 
   public SparkSession spark() {
@@ -315,7 +322,14 @@ public final class JobContext {
       versions.put(table(t).relativePath(), Long.toString(version(t).orElseGet(() -> DeltaTables.version(spark,
           path(t)))));
     }
-    return Inputs.of(versions, rules);
+    return inputs(versions, rules);
+  }
+
+  /** What a job builds from {@code parts} (name to version or checksum) under {@code rules}, by this build of it. */
+  public Inputs inputs(Map<String, String> parts, Object... rules) {
+    Map<String, String> all = new LinkedHashMap<>(parts);
+    all.put(Inputs.CODE, CodeVersion.of(code));
+    return Inputs.of(all, rules);
   }
 
   /**

@@ -43,7 +43,7 @@ public abstract class OlistJob {
         ? WarehouseLease.acquire(config.warehouse(), spark.sparkContext().hadoopConfiguration(), config.runId(),
             name(), config.leaseTerms(), Clock.systemUTC())
         : null;
-    JobContext context = new JobContext(spark, config, name(), lease);
+    JobContext context = new JobContext(spark, config, name(), lease, getClass());
     Instant start = Instant.now();
     Throwable failure = null;
     try {

@@ -211,7 +211,7 @@ public final class StagingJob extends OlistJob {
    * quarantine contracts, the source's reading rules, the raw-text cut).
    */
   private static Inputs inputs(JobContext ctx, Checked c, RecordScan.Counted counted) {
-    return Inputs.of(Map.of(c.source().file(), counted.print()), c.table().columns(), c.table().primaryKey(),
+    return ctx.inputs(Map.of(c.source().file(), counted.print()), c.table().columns(), c.table().primaryKey(),
         c.source(), ctx.table(QUARANTINE_TABLE).columns(), ctx.config().maxRawChars());
   }
 
