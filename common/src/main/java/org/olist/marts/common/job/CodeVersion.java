@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.olist.marts.common.io.Digests;
 import org.slf4j.Logger;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class CodeVersion {
   private static final Logger LOG = LoggerFactory.getLogger(CodeVersion.class);
   private static final Map<Path, String> DIGESTS = new ConcurrentHashMap<>();
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
   static final String UNKNOWN = "unknown";
 
   private CodeVersion() {
@@ -41,8 +43,10 @@ final class CodeVersion {
       location = null;
     }
     if (location == null || !Files.exists(location)) {
-      LOG.warn("Cannot tell which build of the code runs ({} has no file location): tables are rebuilt only when "
-          + "their inputs or contracts change", code.getName());
+      if (WARNED.compareAndSet(false, true)) {
+        LOG.warn("Cannot tell which build of the code runs ({} has no file location): tables are rebuilt only when "
+            + "their inputs or contracts change", code.getName());
+      }
       return UNKNOWN;
     }
     return DIGESTS.computeIfAbsent(location, CodeVersion::digest);

@@ -16,7 +16,7 @@ import org.olist.marts.common.io.Digests;
  * What a table's version was built from, recorded with it (issue 33: a day's run costs what the day changed): the
  * inputs read (a source file's checksum, the upstream tables' versions) and a print of the rules that shaped it (the
  * contracts, the settings that change its rows). A job whose inputs are those its table's published version was built
- * from leaves the table as it is ({@link JobContext#unchanged}): the same inputs under the same rules give the same
+ * from leaves the table as it is ({@link JobContext#reuse}): the same inputs under the same rules give the same
  * rows, so nothing is read or written again.
  *
  * @param print the inputs and rules in one line, compared as a whole ({@code staging/stg_orders@4,... rules:1f2e})
@@ -47,7 +47,9 @@ public record Inputs(String print) implements Details {
     Map<String, String> was = parts(before);
     Map<String, String> now = parts(print);
     List<String> changes = new ArrayList<>();
-    for (String name : new TreeSet<>(union(was.keySet(), now.keySet()))) {
+    Set<String> names = new TreeSet<>(was.keySet());
+    names.addAll(now.keySet());
+    for (String name : names) {
       String a = was.get(name);
       String b = now.get(name);
       if (a == null) {
@@ -62,12 +64,6 @@ public record Inputs(String print) implements Details {
       changes.add("the rules changed");
     }
     return changes.isEmpty() ? "none" : String.join(", ", changes);
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> out = new TreeSet<>(a);
-    out.addAll(b);
-    return out;
   }
 
   private static String rules(String print) {

@@ -325,6 +325,15 @@ public final class JobContext {
     return inputs(versions, rules);
   }
 
+  /**
+   * What a catalog table is built from: the tables its catalog entry depends on (its lineage), at the versions {@link
+   * #read} reads, under its contract.
+   */
+  public Inputs inputsOf(String table) {
+    TableModel model = table(table);
+    return inputs(model.dependsOn(), model.columns());
+  }
+
   /** What a job builds from {@code parts} (name to version or checksum) under {@code rules}, by this build of it. */
   public Inputs inputs(Map<String, String> parts, Object... rules) {
     Map<String, String> all = new LinkedHashMap<>(parts);

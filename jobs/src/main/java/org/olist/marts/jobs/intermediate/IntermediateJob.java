@@ -1,11 +1,9 @@
 package org.olist.marts.jobs.intermediate;
 
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.WriteRequest;
-import org.olist.marts.common.job.Inputs;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
@@ -18,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Intermediate (SPEC §3): reads staging, applies the business rules, writes the three int_ tables; a table whose
- * staging inputs are at the versions its published version was built from is kept as it is (issue 33).
+ * staging inputs (its catalog lineage) are at the versions its published version was built from is kept as it is
+ * (issue 33).
  */
 public final class IntermediateJob extends OlistJob {
   public static final String NAME = PipelineJobs.INTERMEDIATE;
@@ -43,23 +42,15 @@ public final class IntermediateJob extends OlistJob {
     Dataset<Row> sellers = ctx.read(Tables.STG_SELLERS);
     Dataset<Row> translation = ctx.read(Tables.STG_CATEGORY_TRANSLATION);
 
-    TableResult lines = ctx.writeFrom(inputs(ctx, Tables.ORDER_ITEMS_JOINED, Tables.STG_ORDERS,
-            Tables.STG_ORDER_ITEMS, Tables.STG_CUSTOMERS, Tables.STG_PRODUCTS, Tables.STG_SELLERS),
-        ctx.path(Tables.ORDER_ITEMS_JOINED), () -> lines(ctx, orders, items, customers, products, sellers));
+    TableResult lines = ctx.writeFrom(ctx.inputsOf(Tables.ORDER_ITEMS_JOINED), ctx.path(Tables.ORDER_ITEMS_JOINED),
+        () -> lines(ctx, orders, items, customers, products, sellers));
     if (!lines.unchanged()) {
       keepMonthPrints(ctx, lines.deltaVersion());
     }
-    ctx.writeFrom(inputs(ctx, Tables.CUSTOMERS_DEDUPLICATED, Tables.STG_CUSTOMERS, Tables.STG_ORDERS,
-            Tables.STG_ORDER_ITEMS), ctx.path(Tables.CUSTOMERS_DEDUPLICATED),
+    ctx.writeFrom(ctx.inputsOf(Tables.CUSTOMERS_DEDUPLICATED), ctx.path(Tables.CUSTOMERS_DEDUPLICATED),
         () -> ctx.overwriteOf(Tables.CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items)));
-    ctx.writeFrom(inputs(ctx, Tables.PRODUCTS_ENRICHED, Tables.STG_PRODUCTS, Tables.STG_CATEGORY_TRANSLATION),
-        ctx.path(Tables.PRODUCTS_ENRICHED),
+    ctx.writeFrom(ctx.inputsOf(Tables.PRODUCTS_ENRICHED), ctx.path(Tables.PRODUCTS_ENRICHED),
         () -> ctx.overwriteOf(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation)));
-  }
-
-  /** A table's inputs: the staging tables it is built from, under its contract. */
-  private static Inputs inputs(JobContext ctx, String table, String... from) {
-    return ctx.inputs(List.of(from), ctx.table(table).columns());
   }
 
   /** The order lines' write, with their coverage of the orders (logged and recorded). */

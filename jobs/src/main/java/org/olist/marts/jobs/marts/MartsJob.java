@@ -3,7 +3,6 @@ package org.olist.marts.jobs.marts;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -38,13 +37,6 @@ public final class MartsJob extends OlistJob {
   /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
   private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
       Tables.DIM_PRODUCTS, Dimensions.PRODUCT_SK, Tables.DIM_SELLERS, Dimensions.SELLER_SK);
-
-  /**
-   * What each Type 1 dimension is built from in snapshot mode: a dimension whose source is at the version its published
-   * version was built from is kept as it is (issue 33).
-   */
-  private static final Map<String, String> SOURCES = Map.of(Tables.DIM_CUSTOMERS, Tables.CUSTOMERS_DEDUPLICATED,
-      Tables.DIM_PRODUCTS, Tables.PRODUCTS_ENRICHED, Tables.DIM_SELLERS, Tables.STG_SELLERS);
 
   public static void main(String[] args) {
     JobMain.main(new MartsJob(), args);
@@ -169,7 +161,7 @@ public final class MartsJob extends OlistJob {
       return Map.of(table, ctx.read(table));
     }
     Dataset<Row> cached = df.persist(StorageLevel.MEMORY_AND_DISK());
-    TableResult written = ctx.writeFrom(ctx.inputs(List.of(SOURCES.get(table)), ctx.table(table).columns()),
+    TableResult written = ctx.writeFrom(ctx.inputsOf(table),
         ctx.path(table), () -> ctx.overwriteOf(table, cached));
     return Map.of(table, written.unchanged() ? ctx.read(table) : cached);
   }
