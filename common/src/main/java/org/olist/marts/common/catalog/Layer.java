@@ -7,6 +7,14 @@ public enum Layer {
   /** The layers of the star schema's flow, in build order. */
   public static final Layer[] MODELLED = {STAGING, INTERMEDIATE, MARTS};
 
+  /**
+   * Whether the layer's tables keep Delta's Change Data Feed: the next layer reads what changed in them since the
+   * versions it last consumed (SPEC §4).
+   */
+  public boolean keepsChangeFeed() {
+    return this == STAGING || this == INTERMEDIATE;
+  }
+
   /** The directory under the warehouse root and the word the catalog uses. */
   public String dir() {
     return CatalogWords.word(this);

@@ -4,12 +4,15 @@ import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class DeltaTables {
   /** The writer option of a partial overwrite. */
   public static final String REPLACE_WHERE = "replaceWhere";
+  /** The table property that keeps the Change Data Feed: what each commit changed, row by row. */
+  public static final String CHANGE_FEED = "delta.enableChangeDataFeed";
+  /** The properties of a table whose changes the next layer reads. */
+  public static final Map<String, String> WITH_CHANGE_FEED = Map.of(CHANGE_FEED, "true");
   /** The writer option that keeps a note with the commit (a high-water mark, say). */
   public static final String USER_METADATA = "userMetadata";
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";
@@ -89,15 +96,25 @@ public final class DeltaTables {
    */
   public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
                                  Map<String, String> options) {
+    return overwrite(df, path, schema, partitionBy, options, Map.of());
+  }
+
+  /**
+   * As {@link #overwrite(Dataset, String, StructType, List, Map)}, the table keeping the table {@code properties}
+   * (set at creation, or first on a table that lacks them: {@link #ensureProperties}).
+   */
+  public static Commit overwrite(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
+                                 Map<String, String> options, Map<String, String> properties) {
     SparkSession spark = df.sparkSession();
     DataFrameWriter<Row> writer = df.write().format("delta").mode(SaveMode.Overwrite).options(options);
     if (!exists(spark, path)) {
-      create(spark, path, schema, partitionBy);
+      create(spark, path, schema, partitionBy, properties);
       if (!options.containsKey(REPLACE_WHERE)) {
         // the new table is empty: an append writes the same and spares Delta listing the files an overwrite removes
         writer = writer.mode(SaveMode.Append);
       }
     } else {
+      ensureProperties(spark, path, properties);
       List<String> differences = differences(spark, path, schema, partitionBy);
       if (!differences.isEmpty() && options.containsKey(REPLACE_WHERE)) {
         throw partialWriteRefused("replace part of " + path + " (" + options.get(REPLACE_WHERE) + ")", differences);
@@ -121,7 +138,7 @@ public final class DeltaTables {
     if (exists(spark, path)) {
       return overwrite(spark.createDataFrame(List.of(), schema), path, schema, partitionBy);
     }
-    create(spark, path, schema, partitionBy);
+    create(spark, path, schema, partitionBy, Map.of());
     return lastCommit(spark, path);
   }
 
@@ -171,16 +188,50 @@ public final class DeltaTables {
     return f.dataType().simpleString() + (f.nullable() ? "" : " NOT NULL");
   }
 
-  private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy) {
-    DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
-        .partitionedBy(partitionBy.toArray(String[]::new)).execute();
+  private static void create(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             Map<String, String> properties) {
+    DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
+        .partitionedBy(partitionBy.toArray(String[]::new));
+    for (Map.Entry<String, String> p : new TreeMap<>(properties).entrySet()) {
+      builder = builder.property(p.getKey(), p.getValue());
+    }
+    builder.execute();
+    COMMITS.incrementAndGet();
+  }
+
+  /**
+   * Sets the table {@code properties} an existing table lacks (a table written before its layer kept the Change
+   * Data Feed, say), in one commit that changes no row; nothing when it has them all. Called before a write, so the
+   * write's own commit already records what the properties ask for.
+   */
+  public static void ensureProperties(SparkSession spark, String path, Map<String, String> properties) {
+    if (properties.isEmpty()) {
+      return;
+    }
+    Map<String, String> current = TableMaintenance.detail(spark, path).properties();
+    Map<String, String> missing = new TreeMap<>(properties);
+    missing.entrySet().removeIf(p -> p.getValue().equals(current.get(p.getKey())));
+    if (missing.isEmpty()) {
+      return;
+    }
+    LOG.info("Table {} lacks the properties {}: set before the write", path, missing);
+    spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES (" + missing.entrySet().stream()
+        .map(p -> "'" + p.getKey() + "' = '" + p.getValue() + "'").collect(Collectors.joining(", ")) + ")");
     COMMITS.incrementAndGet();
   }
 
   /** Appends in one commit, creating the table from the catalog schema the first time. */
   public static Commit append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy) {
+    return append(df, path, schema, partitionBy, Map.of());
+  }
+
+  /** As {@link #append(Dataset, String, StructType, List)}, the table keeping the table {@code properties}. */
+  public static Commit append(Dataset<Row> df, String path, StructType schema, List<String> partitionBy,
+                              Map<String, String> properties) {
     if (!exists(df.sparkSession(), path)) {
-      create(df.sparkSession(), path, schema, partitionBy);
+      create(df.sparkSession(), path, schema, partitionBy, properties);
+    } else {
+      ensureProperties(df.sparkSession(), path, properties);
     }
     df.write().format("delta").mode(SaveMode.Append).save(path);
     COMMITS.incrementAndGet();

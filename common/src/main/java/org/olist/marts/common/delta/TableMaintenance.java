@@ -93,14 +93,15 @@ public final class TableMaintenance {
     }
   }
 
-  /** The files of the table's current version and its partition columns, from one detail. */
-  public record Detail(Files files, List<String> partitionColumns) {
+  /** The files of the table's current version, its partition columns and its table properties, from one detail. */
+  public record Detail(Files files, List<String> partitionColumns, Map<String, String> properties) {
   }
 
   public static Detail detail(SparkSession spark, String path) {
     Row detail = DeltaTable.forPath(spark, path).detail().first();
     return new Detail(new Files(detail.<Long>getAs("numFiles"), detail.<Long>getAs("sizeInBytes")),
-        detail.getList(detail.fieldIndex("partitionColumns")));
+        detail.getList(detail.fieldIndex("partitionColumns")),
+        Map.copyOf(detail.<String, String>getJavaMap(detail.fieldIndex("properties"))));
   }
 
   /** The files the table's current version references. */

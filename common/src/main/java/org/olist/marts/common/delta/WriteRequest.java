@@ -52,6 +52,12 @@ public record WriteRequest(TableModel model, String path, Optional<Dataset<Row>>
         Optional.empty(), Optional.empty(), Details.NONE, Optional.empty());
   }
 
+  /** Makes the table hold exactly {@code rows}, writing only their difference with it ({@link WriteMode#SYNC}). */
+  public static WriteRequest sync(TableModel model, String path, Dataset<Row> rows) {
+    return new WriteRequest(model, path, Optional.of(rows), WriteMode.SYNC, Optional.empty(), Optional.empty(),
+        Optional.empty(), Details.NONE, Optional.empty());
+  }
+
   /** Adds rows to the table. */
   public static WriteRequest append(TableModel model, String path, Dataset<Row> rows) {
     return new WriteRequest(model, path, Optional.of(rows), WriteMode.APPEND, Optional.empty(), Optional.empty(),

@@ -33,6 +33,7 @@ import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.delta.TableSync;
 import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.delta.WriteMode;
 import org.olist.marts.common.delta.WriteRequest;
@@ -188,6 +189,12 @@ public final class JobContext {
     return write(WriteRequest.overwrite(model, warehouse.path(model), df));
   }
 
+  /** The catalog table's {@link WriteMode#SYNC} request: only its difference with the rows is written. */
+  public WriteRequest syncOf(String table, Dataset<Row> df) {
+    TableModel model = table(table);
+    return WriteRequest.sync(model, warehouse.path(model), df);
+  }
+
   /** The catalog table's overwrite request, for a caller that adds details or the rows read. */
   public WriteRequest overwriteOf(String table, Dataset<Row> df) {
     TableModel model = table(table);
@@ -202,22 +209,53 @@ public final class JobContext {
     Instant start = request.start().orElseGet(Instant::now);
     TableModel model = request.model();
     String path = request.path();
+    Map<String, String> properties = properties(model);
+    if (request.mode() == WriteMode.SYNC) {
+      Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
+      TableSync.Synced synced = write(path, () -> sync(model, path, properties, conformed));
+      return recordWrite(name(path), start, synced.rows(), synced.version(), request.rowsIn().orElse(null),
+          request.details().and(synced));
+    }
     DeltaTables.Commit commit = switch (request.mode()) {
       case EMPTY -> write(path, () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy()));
       case APPEND -> {
         Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
-        yield write(path, () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy()));
+        yield write(path, () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy(), properties));
       }
       case OVERWRITE, REPLACE_WHERE -> {
         Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
         Map<String, String> options = new LinkedHashMap<>();
         request.replaceWhere().ifPresent(w -> options.put(DeltaTables.REPLACE_WHERE, w));
         request.commitMetadata().ifPresent(m -> options.put(DeltaTables.USER_METADATA, m));
-        yield write(path, () -> DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), options));
+        yield write(path, () -> DeltaTables.overwrite(conformed, path, model.schema(), model.partitionBy(), options,
+            properties));
       }
+      case SYNC -> throw new IllegalStateException("written above");
     };
     long rows = request.mode() == WriteMode.EMPTY ? 0 : commit.metric(DeltaMetric.NUM_OUTPUT_ROWS);
     return recordWrite(name(path), start, rows, commit.version(), request.rowsIn().orElse(null), request.details());
+  }
+
+  /** The table properties a table of {@code model}'s layer keeps: the Change Data Feed where the next layer reads it. */
+  private static Map<String, String> properties(TableModel model) {
+    return model.layer().keepsChangeFeed() ? DeltaTables.WITH_CHANGE_FEED : Map.of();
+  }
+
+  /**
+   * A {@link WriteMode#SYNC} write: the difference merged, or the table replaced where that cannot be, saying why
+   * (the feed of a replaced table reads as every row deleted and inserted: its readers rebuild).
+   */
+  private TableSync.Synced sync(TableModel model, String path, Map<String, String> properties, Dataset<Row> rows) {
+    Optional<String> replace = !DeltaTables.exists(spark, path) ? Optional.of("no table yet")
+        : config.fullRefresh() ? Optional.of("full refresh")
+        : model.primaryKey().isEmpty() ? Optional.of("no primary key")
+        : DeltaTables.differences(spark, path, model.schema(), model.partitionBy()).isEmpty() ? Optional.empty()
+        : Optional.of("the table differs from the catalog");
+    if (replace.isPresent()) {
+      return TableSync.Synced.replaced(replace.get(), DeltaTables.overwrite(rows, path, model.schema(),
+          model.partitionBy(), Map.of(), properties));
+    }
+    return TableSync.merge(spark, path, model.schema(), model.partitionBy(), properties, model.primaryKey(), rows);
   }
 
   /**

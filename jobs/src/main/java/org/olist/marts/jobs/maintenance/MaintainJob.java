@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.PublishedVersions;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaMetric;
@@ -48,8 +49,8 @@ public final class MaintainJob extends OlistJob {
 
     @Override
     public Map<String, String> asMap() {
-      return Details.of(AuditDetail.OPERATION, OPERATION, AuditDetail.FILES_REMOVED, filesRemoved,
-          AuditDetail.FILES_ADDED, filesAdded);
+      return Details.of(AuditDetail.OPERATION, OPERATION, WriteDetail.FILES_REMOVED, filesRemoved,
+          WriteDetail.FILES_ADDED, filesAdded);
     }
   }
 

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.audit.Details;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.DeltaMetric;
@@ -59,8 +60,8 @@ public final class MartsJob extends OlistJob {
   record Upsert(long inserted, long updated) implements Details {
     @Override
     public Map<String, String> asMap() {
-      return Details.of(AuditDetail.MODE, LoadMode.UPSERT.audit(), AuditDetail.ROWS_INSERTED, inserted,
-          AuditDetail.ROWS_UPDATED, updated);
+      return Details.of(AuditDetail.MODE, LoadMode.UPSERT.audit(), WriteDetail.ROWS_INSERTED, inserted,
+          WriteDetail.ROWS_UPDATED, updated);
     }
   }
 

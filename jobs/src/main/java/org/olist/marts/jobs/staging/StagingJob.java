@@ -53,7 +53,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Staging (SPEC §3): one typed Delta table per source file, rejected rows in {@code quarantine/stg_<source>},
- * and the reconciliation raw = staged + quarantined + exact duplicates checked for every source. All files
+ * and the reconciliation raw = staged + quarantined + exact duplicates checked for every source. A staged table is
+ * written by its difference with the file's rows (new keys inserted, changed rows updated, keys gone deleted, SPEC
+ * §4) and keeps the Change Data Feed the intermediate job reads; a file identical to the one last staged is not read
+ * at all; the quarantine is the run's own. All files
  * are checked (presence, emptiness, header) before anything is written, so bad input changes nothing.
  * Sources are staged concurrently ({@code olist.staging.parallelism}): each is small, and overlapping one
  * source's Delta commit with another's scan keeps both cores busy.
@@ -184,7 +187,7 @@ public final class StagingJob extends OlistJob {
       long quarantined = classified.untyped() + counts.conflicts();
       new Reconciliation(table.name(), records, counts.staged(), quarantined, counts.duplicates()).check();
       phases.start("write the staged table and its quarantine");
-      TableResult written = ctx.write(ctx.overwriteOf(table.name(), StagingTransforms.staged(folded, table))
+      TableResult written = ctx.write(ctx.syncOf(table.name(), StagingTransforms.staged(folded, table))
           .withRowsIn(records).withDetails(new StagedFile(c.file().path(), records, classified.parserRecords(),
               quarantined, counts.duplicates(), counts.conflicts()).and(build.get().details())));
       TableResult q = ctx.write(quarantine(ctx, c, classified, folded, quarantined, start).withRowsIn(records)

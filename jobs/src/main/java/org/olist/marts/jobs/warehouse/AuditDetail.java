@@ -6,7 +6,8 @@ import org.olist.marts.common.audit.DetailKey;
  * The one home of the audit details the jobs write ({@code audit/job_runs.details}) and that readers (the status
  * job's SLIs, dashboards, tests) look up: each writer's typed details record builds its map from these keys, and
  * readers name them here instead of spelling the words again. The details every row carries are
- * {@link org.olist.marts.common.audit.RunDetail}'s.
+ * {@link org.olist.marts.common.audit.RunDetail}'s; what a partial write changed (rows inserted, files removed) are
+ * {@link org.olist.marts.common.audit.WriteDetail}'s.
  */
 public enum AuditDetail implements DetailKey {
   // staging: one staged source file
@@ -31,15 +32,9 @@ public enum AuditDetail implements DetailKey {
   ROWS_IN_BATCH("rows_in_batch"),
   KEYS_NEW("keys_new"),
   KEYS_CHANGED("keys_changed"),
-  ROWS_UNCHANGED("rows_unchanged"),
   KEYS_MISSING_FROM_SNAPSHOT("keys_missing_from_snapshot"),
   LATE_LINES("late_lines"),
   LATE_LINE_KEYS("late_line_keys"),
-  ROWS_INSERTED("rows_inserted"),
-  ROWS_UPDATED("rows_updated"),
-  ROWS_DELETED("rows_deleted"),
-  FILES_ADDED("files_added"),
-  FILES_REMOVED("files_removed"),
   PARTITIONS_TOUCHED("partitions_touched"),
   HIGH_WATER_MARK("high_water_mark"),
   PHASE_MS("phase_ms"),

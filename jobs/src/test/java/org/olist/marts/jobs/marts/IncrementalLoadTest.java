@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.RunDetail;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.TableMaintenance;
@@ -118,8 +119,8 @@ class IncrementalLoadTest {
   void aSeriesOfSnapshotsEqualsOneFullRefresh() {
     AuditRow merged = factDetails(incremental, "snap-final");
     merged.expect(AuditDetail.MODE, LoadMode.MERGE_SNAPSHOT.audit());
-    assertTrue(Long.parseLong(merged.get(AuditDetail.ROWS_INSERTED)) > 0
-        && Long.parseLong(merged.get(AuditDetail.ROWS_UPDATED)) > 0, "and brought new lines and changed old ones: "
+    assertTrue(Long.parseLong(merged.get(WriteDetail.ROWS_INSERTED)) > 0
+        && Long.parseLong(merged.get(WriteDetail.ROWS_UPDATED)) > 0, "and brought new lines and changed old ones: "
         + merged);
     new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact(reference).drop("loaded_at"),
         fact(incremental).drop("loaded_at"));
@@ -131,10 +132,10 @@ class IncrementalLoadTest {
   void everyMergeIsMeasured() {
     AuditRow d = factDetails(incremental, "snap-final");
     d.expect(AuditDetail.MODE, LoadMode.MERGE_SNAPSHOT.audit());
-    assertTrue(Long.parseLong(d.get(AuditDetail.ROWS_INSERTED)) > 0, d.toString());
-    assertTrue(Long.parseLong(d.get(AuditDetail.ROWS_UPDATED)) > 0, "older orders moved along: " + d);
-    assertTrue(Long.parseLong(d.get(AuditDetail.ROWS_UNCHANGED)) > 0, d.toString());
-    assertTrue(Long.parseLong(d.get(AuditDetail.FILES_ADDED)) > 0, d.toString());
+    assertTrue(Long.parseLong(d.get(WriteDetail.ROWS_INSERTED)) > 0, d.toString());
+    assertTrue(Long.parseLong(d.get(WriteDetail.ROWS_UPDATED)) > 0, "older orders moved along: " + d);
+    assertTrue(Long.parseLong(d.get(WriteDetail.ROWS_UNCHANGED)) > 0, d.toString());
+    assertTrue(Long.parseLong(d.get(WriteDetail.FILES_ADDED)) > 0, d.toString());
     assertTrue(d.get(AuditDetail.PARTITIONS_TOUCHED).matches("\\d{4}-\\d{2}(,\\d{4}-\\d{2})*"), d.toString());
     d.expect(AuditDetail.KEYS_MISSING_FROM_SNAPSHOT, "0");
     d.expect(AuditDetail.MONTH_PRINTS, "lines:kept fact:kept");
@@ -151,9 +152,9 @@ class IncrementalLoadTest {
     Pipeline.run(config(last, wh, "rerun", Map.of()));
     assertEquals(versions, Pipeline.versions(wh), "no commit in any layer (audit aside), so no file");
     AuditRow d = factDetails(wh, "rerun");
-    d.expect(AuditDetail.ROWS_INSERTED, "0");
-    d.expect(AuditDetail.ROWS_UPDATED, "0");
-    d.expect(AuditDetail.FILES_ADDED, "0");
+    d.expect(WriteDetail.ROWS_INSERTED, "0");
+    d.expect(WriteDetail.ROWS_UPDATED, "0");
+    d.expect(WriteDetail.FILES_ADDED, "0");
     Map<String, Row> rows = Pipeline.audit(wh, "rerun");
     Set<String> ownRows = Set.of("marts/" + Tables.FCT_ORDER_ITEMS, "marts/" + Tables.DIM_DATE);
     assertTrue(versions.size() >= 15, versions.toString());
@@ -194,8 +195,8 @@ class IncrementalLoadTest {
       assertEquals(versions.get(table) + 1, after.get(table), table + " is built from the orders");
     }
     AuditRow d = factDetails(wh, "cancel");
-    d.expect(AuditDetail.ROWS_UPDATED, Long.toString(items));
-    d.expect(AuditDetail.ROWS_INSERTED, "0");
+    d.expect(WriteDetail.ROWS_UPDATED, Long.toString(items));
+    d.expect(WriteDetail.ROWS_INSERTED, "0");
     String month = fact(wh).filter("order_id = '" + orderId + "'").first().getAs("order_year_month");
     d.expect(AuditDetail.PARTITIONS_TOUCHED, month);
     assertEquals(Set.of(month), partitionsInLastCommit(wh));
@@ -409,8 +410,8 @@ class IncrementalLoadTest {
     Pipeline.run(config(snapshot, wh, "deleted", Map.of()));
     AuditRow d = factDetails(wh, "deleted");
     d.expect(AuditDetail.KEYS_MISSING_FROM_SNAPSHOT, "2");
-    d.expect(AuditDetail.ROWS_DELETED, "2");
-    d.expect(AuditDetail.ROWS_INSERTED, "1");
+    d.expect(WriteDetail.ROWS_DELETED, "2");
+    d.expect(WriteDetail.ROWS_INSERTED, "1");
     assertEquals(0, fact(wh).filter("order_id = '" + deleted + "'").count());
     assertEquals(List.of(9), fact(wh).filter("order_id = '" + renumbered + "'").select("order_item_id")
         .as(Encoders.INT()).collectAsList(), "one line, counted once");

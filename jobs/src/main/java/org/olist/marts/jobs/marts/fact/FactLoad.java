@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.olist.marts.common.audit.Details;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.olist.marts.jobs.warehouse.LoadMode;
 
@@ -70,16 +71,16 @@ public record FactLoad(LoadMode mode, Optional<ChangePlan> plan, Optional<Window
         AuditDetail.ROWS_IN_BATCH, p.rowsInBatch(),
         AuditDetail.KEYS_NEW, p.keysNew(),
         AuditDetail.KEYS_CHANGED, p.keysChanged(),
-        AuditDetail.ROWS_UNCHANGED, p.rowsUnchanged(),
+        WriteDetail.ROWS_UNCHANGED, p.rowsUnchanged(),
         AuditDetail.KEYS_MISSING_FROM_SNAPSHOT, p.keysMissing().orElse(null))));
     lateLines.ifPresent(l -> d.putAll(Details.of(AuditDetail.LATE_LINES, l.count(),
         AuditDetail.LATE_LINE_KEYS, l.keys().isEmpty() ? null : String.join(",", l.keys()))));
     if (!rebuilt) {
-      d.putAll(Details.of(AuditDetail.ROWS_INSERTED, rowsInserted, AuditDetail.ROWS_UPDATED, rowsUpdated,
-          AuditDetail.ROWS_DELETED, rowsDeleted));
+      d.putAll(Details.of(WriteDetail.ROWS_INSERTED, rowsInserted, WriteDetail.ROWS_UPDATED, rowsUpdated,
+          WriteDetail.ROWS_DELETED, rowsDeleted));
     }
     if (plan.isPresent()) {
-      d.putAll(Details.of(AuditDetail.FILES_ADDED, filesAdded, AuditDetail.FILES_REMOVED, filesRemoved));
+      d.putAll(Details.of(WriteDetail.FILES_ADDED, filesAdded, WriteDetail.FILES_REMOVED, filesRemoved));
     }
     if (!rebuilt) {
       d.putAll(Details.of(AuditDetail.PARTITIONS_TOUCHED, String.join(",", partitions)));
