@@ -15,7 +15,11 @@ public enum RunDetail implements DetailKey {
   /** Why a table with recorded inputs was built instead of kept (a first run, changed inputs, ...). */
   BUILT_BECAUSE("built_because"),
   /** The run that wrote the version a row publishes again because its inputs did not change. */
-  UNCHANGED_SINCE("unchanged_since");
+  UNCHANGED_SINCE("unchanged_since"),
+  /** What a built table was computed from: {@code changes} (its inputs' change feeds) or {@code whole}. */
+  COMPUTED_FROM("computed_from"),
+  /** Why a table was computed from all its inputs' rows rather than from their changes. */
+  COMPUTED_WHOLE_BECAUSE("computed_whole_because");
 
   private final String key;
 

@@ -100,6 +100,34 @@ final class CommitLog {
     }
   }
 
+  /**
+   * Why the commits after version {@code from} up to {@code to} cannot be read as a change feed: a commit no longer
+   * in the log, or one that replaced the table (an overwrite, a replace, a restore: its feed reads as every row
+   * deleted and inserted); empty when every commit is there and none replaced the table.
+   */
+  static Optional<String> replacedBetween(String table, long from, long to, Configuration conf) {
+    for (long v = from + 1; v <= to; v++) {
+      Optional<List<JsonNode>> actions = actions(table, v, conf);
+      if (actions.isEmpty()) {
+        return Optional.of("commit " + v + " is no longer in its log");
+      }
+      for (JsonNode action : actions.get()) {
+        JsonNode info = action.get("commitInfo");
+        if (info == null) {
+          continue;
+        }
+        String operation = info.path("operation").asText("");
+        String mode = info.path("operationParameters").path("mode").asText("");
+        if (("WRITE".equals(operation) && "Overwrite".equals(mode)) || operation.contains("REPLACE")
+            || operation.equals("RESTORE") || operation.equals("TRUNCATE")) {
+          return Optional.of("version " + v + " replaced the table (" + operation
+              + (mode.isEmpty() ? "" : " " + mode) + ")");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The version of the table's latest checkpoint ({@code _delta_log/_last_checkpoint}); empty when it has none. */
   static Optional<Long> lastCheckpoint(String table, Configuration conf) {
     Path file = new Path(new Path(table, LOG_DIR), "_last_checkpoint");

@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.WriteDetail;
+import org.olist.marts.common.spark.Keys;
 
 /**
  * Makes a table hold exactly a new set of rows by writing only their difference with it (SPEC §4: a day's run
@@ -124,9 +125,24 @@ public final class TableSync {
    */
   public static Synced merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
                              Map<String, String> properties, List<String> key, Dataset<Row> next) {
+    return merge(spark, path, schema, partitionBy, properties, key, next, Optional.empty());
+  }
+
+  /**
+   * As {@link #merge(SparkSession, String, StructType, List, Map, List, Dataset)} for the part of the table whose
+   * {@code scope} columns match a row of {@code scope} (when given): {@code next} are that part's rows, and a key of
+   * the part that {@code next} lacks is deleted; the rest of the table is neither compared nor written.
+   */
+  public static Synced merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             Map<String, String> properties, List<String> key, Dataset<Row> next,
+                             Optional<Dataset<Row>> scope) {
     long version = DeltaTables.version(spark, path);
     Observation counts = new Observation("sync " + path);
-    Dataset<Row> diff = changes(next, DeltaTables.read(spark, path, version), key)
+    Dataset<Row> table = DeltaTables.read(spark, path, version);
+    if (scope.isPresent()) {
+      table = table.join(scope.get(), Keys.of(scope.get().columns()), "left_semi");
+    }
+    Dataset<Row> diff = changes(next, table, key)
         .observe(counts, count(Change.INSERT), count(Change.UPDATE), count(Change.DELETE), count(Change.SAME))
         .filter(col(CHANGE).notEqual(Change.SAME.word()))
         .localCheckpoint(true);
@@ -136,7 +152,8 @@ public final class TableSync {
     long deletes = (Long) found.get(Change.DELETE.word());
     long same = (Long) found.get(Change.SAME.word());
     if (inserts + updates + deletes == 0) {
-      return new Synced(Mode.UNCHANGED, Optional.empty(), 0, 0, 0, same, 0, 0, same, version);
+      return new Synced(Mode.UNCHANGED, Optional.empty(), 0, 0, 0, same, 0, 0,
+          scope.isPresent() ? DeltaTables.read(spark, path, version).count() : same, version);
     }
     DeltaTables.ensureProperties(spark, path, properties);
     Map<String, String> set = new LinkedHashMap<>();
@@ -150,7 +167,8 @@ public final class TableSync {
     Synced synced = new Synced(Mode.MERGED, Optional.empty(), commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED),
         commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED), commit.metric(DeltaMetric.NUM_TARGET_ROWS_DELETED), same,
         commit.metric(DeltaMetric.NUM_TARGET_FILES_ADDED), commit.metric(DeltaMetric.NUM_TARGET_FILES_REMOVED),
-        same + updates + inserts, commit.version());
+        scope.isPresent() ? DeltaTables.read(spark, path, commit.version()).count() : same + updates + inserts,
+        commit.version());
     if (synced.inserted() != inserts || synced.updated() != updates || synced.deleted() != deletes) {
       throw new OlistException("Cannot write " + path + " by its difference: comparing the rows with version "
           + version + " found " + inserts + " new, " + updates + " changed and " + deletes + " gone, but the MERGE ("

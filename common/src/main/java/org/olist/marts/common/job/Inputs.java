@@ -3,6 +3,8 @@ package org.olist.marts.common.job;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -64,6 +66,19 @@ public record Inputs(String print) implements Details {
       changes.add("the rules changed");
     }
     return changes.isEmpty() ? "none" : String.join(", ", changes);
+  }
+
+  /**
+   * Whether the inputs printed as {@code before} were read under the same rules by the same build of the code, so
+   * that only the inputs' versions differ: what changed in them is then all that changed.
+   */
+  public boolean sameRulesAndCode(String before) {
+    return rules(before).equals(rules(print)) && Objects.equals(parts(before).get(CODE), parts(print).get(CODE));
+  }
+
+  /** The version (or checksum) of {@code input} in the inputs printed as {@code print}; empty when not read. */
+  public static Optional<String> versionIn(String print, String input) {
+    return Optional.ofNullable(parts(print).get(input));
   }
 
   private static String rules(String print) {

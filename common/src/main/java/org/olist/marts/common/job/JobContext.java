@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,6 +29,7 @@ import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.contract.ContractCheck;
+import org.olist.marts.common.delta.ChangeFeed;
 import org.olist.marts.common.delta.ConflictRetry;
 import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
@@ -212,7 +214,7 @@ public final class JobContext {
     Map<String, String> properties = properties(model);
     if (request.mode() == WriteMode.SYNC) {
       Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
-      TableSync.Synced synced = write(path, () -> sync(model, path, properties, conformed));
+      TableSync.Synced synced = write(path, () -> sync(model, path, properties, conformed, request.scope()));
       return recordWrite(name(path), start, synced.rows(), synced.version(), request.rowsIn().orElse(null),
           request.details().and(synced));
     }
@@ -245,17 +247,23 @@ public final class JobContext {
    * A {@link WriteMode#SYNC} write: the difference merged, or the table replaced where that cannot be, saying why
    * (the feed of a replaced table reads as every row deleted and inserted: its readers rebuild).
    */
-  private TableSync.Synced sync(TableModel model, String path, Map<String, String> properties, Dataset<Row> rows) {
+  private TableSync.Synced sync(TableModel model, String path, Map<String, String> properties, Dataset<Row> rows,
+                                Optional<Dataset<Row>> scope) {
     Optional<String> replace = !DeltaTables.exists(spark, path) ? Optional.of("no table yet")
         : config.fullRefresh() ? Optional.of("full refresh")
         : model.primaryKey().isEmpty() ? Optional.of("no primary key")
         : DeltaTables.differences(spark, path, model.schema(), model.partitionBy()).isEmpty() ? Optional.empty()
         : Optional.of("the table differs from the catalog");
+    if (replace.isPresent() && scope.isPresent()) {
+      throw new OlistException("Cannot write part of " + name(path) + " by its difference: " + replace.get()
+          + "; it is computed whole");
+    }
     if (replace.isPresent()) {
       return TableSync.Synced.replaced(replace.get(), DeltaTables.overwrite(rows, path, model.schema(),
           model.partitionBy(), Map.of(), properties));
     }
-    return TableSync.merge(spark, path, model.schema(), model.partitionBy(), properties, model.primaryKey(), rows);
+    return TableSync.merge(spark, path, model.schema(), model.partitionBy(), properties, model.primaryKey(), rows,
+        scope);
   }
 
   /**
@@ -393,6 +401,59 @@ public final class JobContext {
   }
 
   /**
+   * Writes the catalog table {@code table} unless its inputs (its catalog lineage) are those its published version
+   * was built from ({@link #writeFrom}); otherwise {@code request} builds the write from what changed in them since
+   * ({@link #changesSince}: a part of the table, scoped) or, when that cannot be told, from all their rows. The audit
+   * row says which and why.
+   */
+  public TableResult writeFromChanges(String table, Function<InputChanges, WriteRequest> request) {
+    String path = path(table);
+    Reuse reuse = reuse(path, inputsOf(table));
+    if (reuse.kept().isPresent()) {
+      return recordUnchanged(reuse.kept().get());
+    }
+    InputChanges changes = changesSince(reuse, table(table).dependsOn());
+    WriteRequest r = request.apply(changes);
+    return write(r.withDetails(r.details().and(reuse.details()).and(changes)));
+  }
+
+  /**
+   * What changed in the catalog tables {@code tables} (the inputs of a table built under {@code reuse}) since its
+   * published version was built from them, read from their change feeds at the versions {@link #read} reads now; or,
+   * when that cannot be told, why the table is computed whole (SPEC §4: a gap in a feed is never skipped): the
+   * reason {@code reuse} builds it when not only its inputs' versions changed, an input not read before, or a feed
+   * that cannot say what changed ({@link ChangeFeed.Gap}).
+   */
+  public InputChanges changesSince(Reuse reuse, List<String> tables) {
+    if (reuse.changedSince().isEmpty()) {
+      return InputChanges.whole(reuse.reason());
+    }
+    PublishedVersions.Published since = reuse.changedSince().get();
+    String before = since.detail(RunDetail.INPUTS).orElseThrow();
+    Map<String, Dataset<Row>> feeds = new LinkedHashMap<>();
+    for (String t : tables) {
+      String name = table(t).relativePath();
+      Optional<Long> from = Inputs.versionIn(before, name).filter(v -> v.matches("\\d+")).map(Long::valueOf);
+      if (from.isEmpty()) {
+        return whole(since, name + " was not read by version " + since.version());
+      }
+      long to = version(t).orElseGet(() -> DeltaTables.version(spark, path(t)));
+      try {
+        feeds.put(t, ChangeFeed.between(spark, path(t), from.get(), to));
+      } catch (ChangeFeed.Gap gap) {
+        return whole(since, gap.getMessage());
+      }
+    }
+    LOG.info("Computing {} from what changed in its inputs since version {}", since.table(), since.version());
+    return InputChanges.of(feeds);
+  }
+
+  private static InputChanges whole(PublishedVersions.Published since, String reason) {
+    LOG.warn("Computing {} whole: {}", since.table(), reason);
+    return InputChanges.whole(reason);
+  }
+
+  /**
    * Whether the table at {@code path} is kept: yes when this job built its published version from {@code inputs}
    * and that is still its latest version (no attempt wrote over it since); otherwise it is built, and the decision
    * says why (a full refresh, a first run, changed inputs or rules, a version published by another job or written
@@ -422,14 +483,15 @@ public final class JobContext {
     if (before.isEmpty()) {
       return Reuse.build(inputs, "version " + p.version() + " has no inputs recorded");
     }
-    if (!before.get().equals(inputs.print())) {
-      return Reuse.build(inputs, "inputs changed since version " + p.version() + ": "
-          + inputs.changesFrom(before.get()));
-    }
     long latest = DeltaTables.exists(spark, path) ? DeltaTables.version(spark, path) : -1;
     if (latest != p.version()) {
       return Reuse.build(inputs, "version " + latest + " is not the published version " + p.version()
           + " (written by an attempt that did not finish)");
+    }
+    if (!before.get().equals(inputs.print())) {
+      String reason = "inputs changed since version " + p.version() + ": " + inputs.changesFrom(before.get());
+      return inputs.sameRulesAndCode(before.get()) ? Reuse.buildFromChanges(inputs, reason, p)
+          : Reuse.build(inputs, reason);
     }
     return Reuse.keep(p, inputs);
   }

@@ -12,14 +12,21 @@ import org.olist.marts.common.audit.RunDetail;
  *
  * @param kept the published version kept; empty when the table is built
  * @param reason why the table is built; empty when kept
+ * @param changedSince the published version when it is built only because its inputs' versions changed (same rules,
+ *     same code, still the table's latest version): what changed in them since is all that changed ({@link
+ *     JobContext#changesSince}); empty otherwise
  */
-public record Reuse(Optional<Published> kept, Inputs inputs, String reason) {
+public record Reuse(Optional<Published> kept, Inputs inputs, String reason, Optional<Published> changedSince) {
   static Reuse keep(Published published, Inputs inputs) {
-    return new Reuse(Optional.of(published), inputs, "");
+    return new Reuse(Optional.of(published), inputs, "", Optional.empty());
   }
 
   static Reuse build(Inputs inputs, String reason) {
-    return new Reuse(Optional.empty(), inputs, reason);
+    return new Reuse(Optional.empty(), inputs, reason, Optional.empty());
+  }
+
+  static Reuse buildFromChanges(Inputs inputs, String reason, Published since) {
+    return new Reuse(Optional.empty(), inputs, reason, Optional.of(since));
   }
 
   /** This decision for a table that is built for {@code why} all the same (a table built with it was not kept). */

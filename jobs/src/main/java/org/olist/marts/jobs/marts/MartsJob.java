@@ -1,13 +1,15 @@
 package org.olist.marts.jobs.marts;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.IncrementalMode;
@@ -15,12 +17,14 @@ import org.olist.marts.common.contract.ContractCheck;
 import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.MergeSpec;
+import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.Phases;
-import org.olist.marts.common.job.TableResult;
 import org.olist.marts.jobs.marts.fact.FactLoader;
+import org.olist.marts.common.spark.Keys;
+import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.warehouse.AuditDetail;
 import org.olist.marts.jobs.warehouse.LoadMode;
@@ -29,7 +33,7 @@ import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * Marts (SPEC §3): the star schema. Every mart's frame is checked against its contract before the first one
- * is written, so a drift publishes nothing. Dimensions are rewritten (Type 1) when their source changed;
+ * is written, so a drift publishes nothing. Dimensions (Type 1) take the members of the source rows that changed;
  * {@code dim_date} is Type 0: written once, rebuilt only on a full refresh; the fact is loaded incrementally (SPEC §4).
  */
 public final class MartsJob extends OlistJob {
@@ -38,6 +42,19 @@ public final class MartsJob extends OlistJob {
   /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
   private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
       Tables.DIM_PRODUCTS, Dimensions.PRODUCT_SK, Tables.DIM_SELLERS, Dimensions.SELLER_SK);
+
+  /**
+   * A Type 1 dimension whose members are each a function of one row of its {@code source} (issue 33: a day's
+   * changes to the source rewrite only their members): the source's natural key, and the members of source rows.
+   */
+  private record MemberRows(String source, String naturalKey, UnaryOperator<Dataset<Row>> rows) {
+  }
+
+  private static final Map<String, MemberRows> MEMBERS = Map.of(
+      Tables.DIM_CUSTOMERS, new MemberRows(Tables.CUSTOMERS_DEDUPLICATED, Columns.CUSTOMER_UNIQUE_ID,
+          Dimensions::customerRows),
+      Tables.DIM_PRODUCTS, new MemberRows(Tables.PRODUCTS_ENRICHED, Columns.PRODUCT_ID, Dimensions::productRows),
+      Tables.DIM_SELLERS, new MemberRows(Tables.STG_SELLERS, Columns.SELLER_ID, Dimensions::sellerRows));
 
   public static void main(String[] args) {
     JobMain.main(new MartsJob(), args);
@@ -147,9 +164,10 @@ public final class MartsJob extends OlistJob {
   }
 
   /**
-   * Writes one dimension and returns what the fact's lookups read for it: a replaced dimension is kept in memory
-   * while it is written, so the lookups read no table; an upserted one (append mode) is read back, as the batch
-   * holds only part of it, and so is one kept because its source did not change.
+   * Writes one dimension and returns what the fact's lookups read for it: the table as written. A Type 1 dimension
+   * is written by its difference: kept when its source did not change, otherwise only the members of the source
+   * rows that changed (its source's feed), or every member when the feed cannot say ({@code computed_from=whole});
+   * an append-mode batch upserts it.
    */
   private static Map<String, Dataset<Row>> writeDimension(JobContext ctx, String table, Dataset<Row> df,
                                                           boolean append) {
@@ -161,9 +179,21 @@ public final class MartsJob extends OlistJob {
       upsert(ctx, table, df, KEYS.get(table));
       return Map.of(table, ctx.read(table));
     }
-    Dataset<Row> cached = df.persist(StorageLevel.MEMORY_AND_DISK());
-    TableResult written = ctx.writeFrom(ctx.inputsOf(table),
-        ctx.path(table), () -> ctx.overwriteOf(table, cached));
-    return Map.of(table, written.unchanged() ? ctx.read(table) : cached);
+    ctx.writeFromChanges(table, changes -> changes.whole() ? ctx.syncOf(table, df)
+        : changedMembers(ctx, table, changes.of(MEMBERS.get(table).source())));
+    return Map.of(table, ctx.read(table));
+  }
+
+  /**
+   * The write of the members of {@code table} whose source rows changed ({@code changes}: the source's feed), scoped
+   * to their natural keys: a key gone from the source loses its member, the others are left as they are.
+   */
+  private static WriteRequest changedMembers(JobContext ctx, String table, Dataset<Row> changes) {
+    MemberRows members = MEMBERS.get(table);
+    Dataset<Row> keys = changes.select(col(members.naturalKey()))
+        .filter(col(members.naturalKey()).notEqual(UnknownMember.LABEL)).distinct().localCheckpoint(true);
+    Dataset<Row> rows = members.rows().apply(ctx.read(members.source())
+        .join(keys, Keys.of(members.naturalKey()), "left_semi"));
+    return ctx.syncOf(table, rows).scopedTo(keys);
   }
 }

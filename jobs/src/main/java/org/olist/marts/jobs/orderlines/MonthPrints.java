@@ -3,6 +3,7 @@ package org.olist.marts.jobs.orderlines;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.olist.marts.common.delta.ChangeFeed;
 import org.olist.marts.common.delta.KeptPrints;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +92,18 @@ public final class MonthPrints {
   public static MonthPrints sumByMonth(Dataset<Row> parts) {
     return fromAggregates(parts.groupBy(col(Columns.ORDER_YEAR_MONTH))
         .agg(sum(col(ROWS)).as(ROWS), sum(col(LOW)).as(LOW), sum(col(HIGH)).as(HIGH)).collectAsList());
+  }
+
+  /**
+   * The change a table version makes to its prints, from its change feed ({@link ChangeFeed}): inserted rows and
+   * post-images added, deleted rows and pre-images taken away.
+   */
+  public static MonthPrints changeOf(Dataset<Row> feed) {
+    Column added = col(ChangeFeed.CHANGE_TYPE).isin(ChangeFeed.INSERT, ChangeFeed.UPDATE_POSTIMAGE);
+    Column month = col(Columns.ORDER_YEAR_MONTH);
+    Column rowHash = col(Columns.ROW_HASH);
+    return sumByMonth(parts(feed.filter(added), month, rowHash, 1)
+        .union(parts(feed.filter(not(added)), month, rowHash, -1)));
   }
 
   /**

@@ -185,13 +185,15 @@ class IncrementalLoadTest {
     Pipeline.run(config(input, wh, "cancel", Map.of()));
     assertEquals(items, fact(wh).filter("order_id = '" + orderId + "' and order_status = 'canceled'").count());
     Map<String, Long> after = Pipeline.versions(wh);
-    // only the orders file changed: what is not built from it is kept (issue 33)
+    // only the orders file changed: what is not built from it is kept, and so is what its change leaves as it is
+    // (a status is no attribute of a person: the persons' rows are the same, nothing is written) (issue 33)
     for (String table : List.of("staging/stg_products", "staging/stg_sellers", "quarantine/stg_customers",
-        "intermediate/" + Tables.PRODUCTS_ENRICHED, "marts/" + Tables.DIM_PRODUCTS, "marts/" + Tables.DIM_SELLERS)) {
-      assertEquals(versions.get(table), after.get(table), table + " is not built from the orders");
-    }
-    for (String table : List.of("staging/stg_orders", "intermediate/" + Tables.ORDER_ITEMS_JOINED,
+        "intermediate/" + Tables.PRODUCTS_ENRICHED, "marts/" + Tables.DIM_PRODUCTS, "marts/" + Tables.DIM_SELLERS,
         "intermediate/" + Tables.CUSTOMERS_DEDUPLICATED, "marts/" + Tables.DIM_CUSTOMERS)) {
+      assertEquals(versions.get(table), after.get(table), table + " is not changed by the status");
+    }
+    AuditRow.of(wh, "cancel", "intermediate/" + Tables.CUSTOMERS_DEDUPLICATED).expect(WriteDetail.WRITE, "unchanged");
+    for (String table : List.of("staging/stg_orders", "intermediate/" + Tables.ORDER_ITEMS_JOINED)) {
       assertEquals(versions.get(table) + 1, after.get(table), table + " is built from the orders");
     }
     AuditRow d = factDetails(wh, "cancel");

@@ -37,6 +37,20 @@ public final class Csv {
     return out;
   }
 
+  /** Writes rows as {@link #read} returns them: a header, every value quoted, a null as an empty field. */
+  public static void write(Path file, List<Map<String, String>> rows) throws IOException {
+    StringBuilder out = new StringBuilder(String.join(",", rows.get(0).keySet().stream().map(Csv::quoted).toList()))
+        .append('\n');
+    for (Map<String, String> row : rows) {
+      out.append(String.join(",", row.values().stream().map(v -> v == null ? "" : quoted(v)).toList())).append('\n');
+    }
+    Files.writeString(file, out.toString(), StandardCharsets.UTF_8);
+  }
+
+  private static String quoted(String value) {
+    return '"' + value.replace("\"", "\"\"") + '"';
+  }
+
   static List<List<String>> parse(String text) {
     List<List<String>> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();
