@@ -8,10 +8,19 @@ public enum Layer {
   public static final Layer[] MODELLED = {STAGING, INTERMEDIATE, MARTS};
 
   /**
-   * Whether the layer's tables keep Delta's Change Data Feed: the next layer reads what changed in them since the
-   * versions it last consumed (SPEC §4).
+   * Whether the layer's tables keep Delta's Change Data Feed: the next layer (for the marts, the secured copies)
+   * reads what changed in them since the versions it last consumed (SPEC §4).
    */
   public boolean keepsChangeFeed() {
+    return this == STAGING || this == INTERMEDIATE || this == MARTS;
+  }
+
+  /**
+   * Whether the layer's tables keep deletion vectors: written by their difference and read by Spark alone, a MERGE
+   * marks the rows it changes instead of rewriting the files that hold them. The marts, read by Trino and other
+   * engines too, are rewritten.
+   */
+  public boolean keepsDeletionVectors() {
     return this == STAGING || this == INTERMEDIATE;
   }
 

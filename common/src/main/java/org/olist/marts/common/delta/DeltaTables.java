@@ -34,6 +34,11 @@ public final class DeltaTables {
   public static final String CHANGE_FEED = "delta.enableChangeDataFeed";
   /** The properties of a table whose changes the next layer reads. */
   public static final Map<String, String> WITH_CHANGE_FEED = Map.of(CHANGE_FEED, "true");
+  /**
+   * The table property that lets a MERGE, UPDATE or DELETE mark the rows it changes in deletion vectors instead of
+   * rewriting every file that holds one.
+   */
+  public static final String DELETION_VECTORS = "delta.enableDeletionVectors";
   /** The writer option that keeps a note with the commit (a high-water mark, say). */
   public static final String USER_METADATA = "userMetadata";
   private static final String USER_METADATA_CONF = "spark.databricks.delta.commitInfo.userMetadata";

@@ -100,12 +100,21 @@ public final class TableSync {
    * {@code <=>}: a null equals a null.
    */
   public static Dataset<Row> changes(Dataset<Row> next, Dataset<Row> table, List<String> key) {
+    return changes(next, table, key, List.of());
+  }
+
+  /**
+   * As {@link #changes(Dataset, Dataset, List)}, the columns {@code stamps} left out of the comparison (a run stamp:
+   * when the row was written); a changed row takes the new stamps, an unchanged one keeps its own.
+   */
+  public static Dataset<Row> changes(Dataset<Row> next, Dataset<Row> table, List<String> key, List<String> stamps) {
     List<String> columns = Arrays.asList(next.columns());
     Dataset<Row> n = next.withColumn(IN_NEXT, lit(true)).as("n");
     Dataset<Row> t = table.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
         .withColumn(IN_TABLE, lit(true)).as("t");
     Column on = key.stream().map(k -> col("n." + k).equalTo(col("t." + k))).reduce(Column::and).orElseThrow();
-    Column same = columns.stream().filter(c -> !key.contains(c)).map(c -> col("n." + c).eqNullSafe(col("t." + c)))
+    Column same = columns.stream().filter(c -> !key.contains(c) && !stamps.contains(c))
+        .map(c -> col("n." + c).eqNullSafe(col("t." + c)))
         .reduce(Column::and).orElse(lit(true));
     Column change = when(col("t." + IN_TABLE).isNull(), lit(Change.INSERT.word()))
         .when(col("n." + IN_NEXT).isNull(), lit(Change.DELETE.word()))
@@ -125,24 +134,34 @@ public final class TableSync {
    */
   public static Synced merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
                              Map<String, String> properties, List<String> key, Dataset<Row> next) {
-    return merge(spark, path, schema, partitionBy, properties, key, next, Optional.empty());
+    return merge(spark, new Target(path, schema, partitionBy, properties, key, List.of()), next, Optional.empty());
   }
 
   /**
-   * As {@link #merge(SparkSession, String, StructType, List, Map, List, Dataset)} for the part of the table whose
-   * {@code scope} columns match a row of {@code scope} (when given): {@code next} are that part's rows, and a key of
-   * the part that {@code next} lacks is deleted; the rest of the table is neither compared nor written.
+   * The table a sync writes: where it lives, its catalog schema and partitioning, the properties it keeps, its
+   * primary key and its run stamps (left out of the comparison).
    */
-  public static Synced merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
-                             Map<String, String> properties, List<String> key, Dataset<Row> next,
-                             Optional<Dataset<Row>> scope) {
+  public record Target(String path, StructType schema, List<String> partitionBy, Map<String, String> properties,
+                       List<String> key, List<String> stamps) {
+  }
+
+  /**
+   * As {@link #merge(SparkSession, String, StructType, List, Map, List, Dataset)} into {@code target}, for the part of
+   * the table whose {@code scope} columns match a row of {@code scope} (when given): {@code next} are that part's
+   * rows, and a key of the part that {@code next} lacks is deleted; the rest of the table is neither compared nor
+   * written.
+   */
+  public static Synced merge(SparkSession spark, Target target, Dataset<Row> next, Optional<Dataset<Row>> scope) {
+    String path = target.path();
+    StructType schema = target.schema();
+    List<String> key = target.key();
     long version = DeltaTables.version(spark, path);
     Observation counts = new Observation("sync " + path);
     Dataset<Row> table = DeltaTables.read(spark, path, version);
     if (scope.isPresent()) {
       table = table.join(scope.get(), Keys.of(scope.get().columns()), "left_semi");
     }
-    Dataset<Row> diff = changes(next, table, key)
+    Dataset<Row> diff = changes(next, table, key, target.stamps())
         .observe(counts, count(Change.INSERT), count(Change.UPDATE), count(Change.DELETE), count(Change.SAME))
         .filter(col(CHANGE).notEqual(Change.SAME.word()))
         .localCheckpoint(true);
@@ -155,11 +174,11 @@ public final class TableSync {
       return new Synced(Mode.UNCHANGED, Optional.empty(), 0, 0, 0, same, 0, 0,
           scope.isPresent() ? DeltaTables.read(spark, path, version).count() : same, version);
     }
-    DeltaTables.ensureProperties(spark, path, properties);
+    DeltaTables.ensureProperties(spark, path, target.properties());
     Map<String, String> set = new LinkedHashMap<>();
     Arrays.stream(schema.fieldNames()).forEach(c -> set.put(c, "s." + c));
     String on = key.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
-    DeltaTables.Commit commit = DeltaTables.merge(spark, path, schema, partitionBy, new MergeSpec(diff, on,
+    DeltaTables.Commit commit = DeltaTables.merge(spark, path, schema, target.partitionBy(), new MergeSpec(diff, on,
         b -> b.whenMatched("s." + CHANGE + " = '" + Change.DELETE.word() + "'").delete()
             .whenMatched().updateExpr(set)
             .whenNotMatched("s." + CHANGE + " = '" + Change.INSERT.word() + "'").insertExpr(set),

@@ -65,6 +65,7 @@ public final class JobContext {
   private final Instant started = Instant.now();
   private PublishedVersions published;
   private final Map<String, Optional<Long>> pinned = new ConcurrentHashMap<>();
+  private final Map<String, Dataset<Row>> feeds = new ConcurrentHashMap<>();
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
@@ -238,9 +239,19 @@ public final class JobContext {
     return recordWrite(name(path), start, rows, commit.version(), request.rowsIn().orElse(null), request.details());
   }
 
-  /** The table properties a table of {@code model}'s layer keeps: the Change Data Feed where the next layer reads it. */
+  /**
+   * The table properties a table of {@code model}'s layer keeps: the Change Data Feed where the next layer reads it,
+   * deletion vectors where only Spark reads it ({@link Layer#keepsDeletionVectors}).
+   */
   private static Map<String, String> properties(TableModel model) {
-    return model.layer().keepsChangeFeed() ? DeltaTables.WITH_CHANGE_FEED : Map.of();
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (model.layer().keepsChangeFeed()) {
+      properties.put(DeltaTables.CHANGE_FEED, "true");
+    }
+    if (model.layer().keepsDeletionVectors()) {
+      properties.put(DeltaTables.DELETION_VECTORS, "true");
+    }
+    return properties;
   }
 
   /**
@@ -262,8 +273,9 @@ public final class JobContext {
       return TableSync.Synced.replaced(replace.get(), DeltaTables.overwrite(rows, path, model.schema(),
           model.partitionBy(), Map.of(), properties));
     }
-    return TableSync.merge(spark, path, model.schema(), model.partitionBy(), properties, model.primaryKey(), rows,
-        scope);
+    List<String> stamps = model.columns().stream().filter(c -> c.runStamp()).map(c -> c.name()).toList();
+    return TableSync.merge(spark, new TableSync.Target(path, model.schema(), model.partitionBy(), properties,
+        model.primaryKey(), stamps), rows, scope);
   }
 
   /**
@@ -272,7 +284,10 @@ public final class JobContext {
    */
   public DeltaTables.Commit merge(TableModel model, MergeSpec spec) {
     String path = warehouse.path(model);
-    return write(path, () -> DeltaTables.merge(spark, path, model.schema(), model.partitionBy(), spec));
+    return write(path, () -> {
+      DeltaTables.ensureProperties(spark, path, properties(model));
+      return DeltaTables.merge(spark, path, model.schema(), model.partitionBy(), spec);
+    });
   }
 
   /**
@@ -439,13 +454,24 @@ public final class JobContext {
       }
       long to = version(t).orElseGet(() -> DeltaTables.version(spark, path(t)));
       try {
-        feeds.put(t, ChangeFeed.between(spark, path(t), from.get(), to));
+        feeds.put(t, feed(path(t), from.get(), to));
       } catch (ChangeFeed.Gap gap) {
         return whole(since, gap.getMessage());
       }
     }
     LOG.info("Computing {} from what changed in its inputs since version {}", since.table(), since.version());
     return InputChanges.of(feeds);
+  }
+
+  /** A table's change feed between two versions, read once per job (tables built from the same inputs share it). */
+  private Dataset<Row> feed(String path, long from, long to) throws ChangeFeed.Gap {
+    String key = path + "@" + from + ".." + to;
+    Dataset<Row> feed = feeds.get(key);
+    if (feed == null) {
+      feed = ChangeFeed.between(spark, path, from, to);
+      feeds.put(key, feed);
+    }
+    return feed;
   }
 
   private static InputChanges whole(PublishedVersions.Published since, String reason) {

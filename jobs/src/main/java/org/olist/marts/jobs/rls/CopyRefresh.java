@@ -29,7 +29,12 @@ public record CopyRefresh(AccessSet set, String table, Mode mode, List<String> p
     /** Only the partitions whose rows changed were replaced. */
     PARTITIONS,
     /** No row changed: nothing written, so the copy's history says nothing about rows it does not hold. */
-    UNCHANGED;
+    UNCHANGED,
+    /**
+     * Only the rows of the persons or products the day's changes touched were derived again, and their difference
+     * merged ({@link FollowedCopies}).
+     */
+    CHANGES;
 
     /** The mode as the audit row's {@link AuditDetail#REFRESH} says it. */
     public String word() {

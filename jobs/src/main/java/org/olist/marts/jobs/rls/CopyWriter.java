@@ -8,15 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.olist.marts.common.audit.Details;
+import org.olist.marts.common.audit.RunDetail;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.KeptPrints.Print;
 import org.olist.marts.common.delta.KeptPrints;
 import org.olist.marts.common.delta.WriteRequest;
+import org.olist.marts.common.job.InputChanges;
+import org.olist.marts.common.job.Inputs;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.Parallel;
 import org.olist.marts.common.job.TableResult;
@@ -29,11 +34,12 @@ import org.olist.marts.common.job.TableResult;
  */
 final class CopyWriter {
   private final JobContext ctx;
-  private final List<AccessSet> sets;
+  /** What a set's copies are derived from, recorded with each write so the next run can follow the changes. */
+  private final Function<AccessSet, Inputs> inputs;
 
-  CopyWriter(JobContext ctx, List<AccessSet> sets) {
+  CopyWriter(JobContext ctx, Function<AccessSet, Inputs> inputs) {
     this.ctx = ctx;
-    this.sets = sets;
+    this.inputs = inputs;
   }
 
   /**
@@ -50,17 +56,18 @@ final class CopyWriter {
   private record Before(long version, Map<String, Print> prints) {
   }
 
-  List<CopyRefresh> refresh(CopiedMart mart) {
+  /** The copies of {@code mart} of {@code sets}, whose rows {@code mart} holds. */
+  List<CopyRefresh> refresh(List<AccessSet> sets, CopiedMart mart) {
     TableModel model = ctx.table(mart.table());
     String partition = model.partitionBy().isEmpty() ? null : model.partitionBy().get(0);
     Map<String, Map<String, Print>> now = SecuredCopies.prints(mart.rows(), partition);
-    Map<String, Before> before = before(mart.table(), partition);
+    Map<String, Before> before = before(sets, mart.table(), partition);
     return Parallel.map(ctx.config().rlsParallelism(), sets, set -> write(model, partition, set, mart,
         now.getOrDefault(set.name(), Map.of()), Optional.ofNullable(before.get(set.name()))));
   }
 
   /** Each existing copy's version and prints: kept ones read, the others scanned together in one pass. */
-  private Map<String, Before> before(String table, String partition) {
+  private Map<String, Before> before(List<AccessSet> sets, String table, String partition) {
     Map<String, Before> out = new TreeMap<>();
     Map<String, Long> unprintedVersions = new TreeMap<>();
     Dataset<Row> unprinted = null;
@@ -97,8 +104,13 @@ final class CopyWriter {
         && !DeltaTables.differences(ctx.spark(), path, model.schema(), model.partitionBy()).isEmpty();
     CopyRefresh refresh = CopyRefresh.plan(set, model.name(), partition != null, schemaDiffers, setNow,
         setBefore.map(Before::prints));
+    Details details = refresh.and(inputs.apply(set)).and(() -> Details.of(RunDetail.COMPUTED_FROM,
+        InputChanges.WHOLE));
     if (refresh.mode() == CopyRefresh.Mode.UNCHANGED) {
-      ctx.recordSkip(ctx.name(path), "no row of access set " + set.name() + " changed");
+      // published again with what it is derived from now: the next run follows the changes from here
+      Before kept = setBefore.orElseThrow();
+      ctx.recordWrite(ctx.name(path), start, kept.prints().values().stream().mapToLong(Print::rows).sum(),
+          kept.version(), null, details);
       return refresh;
     }
     Dataset<Row> setRows = mart.asStored().apply(mart.rows().filter(col(SecuredCopies.ACCESS_SET).equalTo(set.name()))
@@ -112,12 +124,12 @@ final class CopyWriter {
           .collect(Collectors.joining(", ")) + ")";
       TableResult written = ctx.write(WriteRequest.replaceWhere(model, path,
           setRows.filter(col(partition).isin(refresh.partitions().toArray())), where)
-          .timedFrom(start).withDetails(refresh));
+          .timedFrom(start).withDetails(details));
       // the other partitions' prints were read at the version before: they hold only if nobody wrote in between
       KeptPrints.keepIfNext(ctx.spark(), path, setBefore.orElseThrow().version(), written.deltaVersion(), setNow);
     } else {
       TableResult written = ctx.write(WriteRequest.overwrite(model, path, setRows).timedFrom(start)
-          .withDetails(refresh));
+          .withDetails(details));
       KeptPrints.keep(ctx.spark(), path, written.deltaVersion(), setNow);
     }
     return refresh;

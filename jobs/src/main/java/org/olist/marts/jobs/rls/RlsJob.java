@@ -127,34 +127,66 @@ public final class RlsJob extends OlistJob {
         sets.stream().mapToInt(s -> s.users().size()).sum(), rulesFile);
   }
 
-  /** Each set's copies, refreshed where their rows changed: per mart, one print of every set's rows, then writes. */
+  /**
+   * Each set's copies: those of the fact, dim_customers and dim_products follow the day's changes where they can
+   * ({@link FollowedCopies}); the others, and every dim_sellers copy, are refreshed where their rows changed: per
+   * mart, one print of every set's rows, then writes.
+   */
   private static void copies(JobContext ctx, List<AccessSet> sets, Phases phases) {
     Timestamp loadedAt = Timestamp.from(Instant.now());
+    FollowedCopies following = new FollowedCopies(ctx);
+    phases.start("secured copies that follow the changes");
+    FollowedCopies.Plan plan = following.plan(sets);
+    List<AccessSet> whole = new ArrayList<>(plan.whole());
+    plan.followed().forEach((since, followed) -> following.refresh(since, followed, loadedAt)
+        .ifPresent(gap -> whole.addAll(followed)));
+    CopyWriter writer = new CopyWriter(ctx, following::inputs);
+    List<CopyRefresh> refreshed = new ArrayList<>();
+    Dataset<Row> sellers = ctx.read(Tables.DIM_SELLERS);
+    if (!whole.isEmpty()) {
+      refreshed.addAll(wholeCopies(ctx, whole, writer, sellers, loadedAt, phases));
+    }
+    phases.start("secured copies of " + Tables.DIM_SELLERS);
+    Dataset<Row> sellerRows = SecuredCopies.sellers(sellers, statesBySet(sets)).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      refreshed.addAll(writer.refresh(sets, CopyWriter.CopiedMart.asIs(Tables.DIM_SELLERS, sellerRows)));
+    } finally {
+      sellerRows.unpersist();
+    }
+    LOG.info("Secured copies of {} access sets: {} followed the changes; {}", sets.size(), sets.size() - whole.size(),
+        refreshed.stream().collect(Collectors.groupingBy(r -> r.mode().word(), TreeMap::new, Collectors.counting())));
+  }
+
+  private static Map<String, Set<String>> statesBySet(List<AccessSet> sets) {
     Map<String, Set<String>> statesBySet = new LinkedHashMap<>();
     sets.forEach(s -> statesBySet.put(s.name(), s.states()));
-    Dataset<Row> sellers = ctx.read(Tables.DIM_SELLERS);
+    return statesBySet;
+  }
+
+  /** The copies of the fact, dim_customers and dim_products of {@code sets}, derived from every row. */
+  private static List<CopyRefresh> wholeCopies(JobContext ctx, List<AccessSet> sets, CopyWriter writer,
+                                               Dataset<Row> sellers, Timestamp loadedAt, Phases phases) {
+    Map<String, Set<String>> statesBySet = statesBySet(sets);
     Dataset<Row> fact = ctx.read(Tables.FCT_ORDER_ITEMS);
     Dataset<Row> lines = SecuredCopies.lines(SecuredCopies.stated(fact, sellers), statesBySet)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    CopyWriter writer = new CopyWriter(ctx, sets);
     List<CopyRefresh> refreshed = new ArrayList<>();
     try {
       phases.start("secured copies of " + Tables.FCT_ORDER_ITEMS);
-      refreshed.addAll(writer.refresh(new CopyWriter.CopiedMart(Tables.FCT_ORDER_ITEMS, lines,
+      refreshed.addAll(writer.refresh(sets, new CopyWriter.CopiedMart(Tables.FCT_ORDER_ITEMS, lines,
           setRows -> SecuredCopies.stamped(setRows, fact.columns(), loadedAt))));
       Dataset<Row> locations = SecuredCopies.orderLocations(ctx.read(Tables.ORDER_ITEMS_JOINED),
           ctx.read(Tables.STG_CUSTOMERS));
       Map<String, Dataset<Row>> dimensions = new LinkedHashMap<>();
       dimensions.put(Tables.DIM_CUSTOMERS, SecuredCopies.customers(ctx.read(Tables.DIM_CUSTOMERS), lines, locations,
           statesBySet.keySet()));
-      dimensions.put(Tables.DIM_SELLERS, SecuredCopies.sellers(sellers, statesBySet));
       dimensions.put(Tables.DIM_PRODUCTS, SecuredCopies.products(ctx.read(Tables.DIM_PRODUCTS), lines,
           statesBySet.keySet()));
       for (Map.Entry<String, Dataset<Row>> dimension : dimensions.entrySet()) {
         phases.start("secured copies of " + dimension.getKey());
         Dataset<Row> rows = dimension.getValue().persist(StorageLevel.MEMORY_AND_DISK());
         try {
-          refreshed.addAll(writer.refresh(CopyWriter.CopiedMart.asIs(dimension.getKey(), rows)));
+          refreshed.addAll(writer.refresh(sets, CopyWriter.CopiedMart.asIs(dimension.getKey(), rows)));
         } finally {
           rows.unpersist();
         }
@@ -162,8 +194,7 @@ public final class RlsJob extends OlistJob {
     } finally {
       lines.unpersist();
     }
-    LOG.info("Secured copies of {} access sets: {}", sets.size(), refreshed.stream()
-        .collect(Collectors.groupingBy(r -> r.mode().word(), TreeMap::new, Collectors.counting())));
+    return refreshed;
   }
 
   /** Where the copies live: {@code <warehouse>/secure}, beside the layers (a copy is no catalog table of its own). */

@@ -80,8 +80,7 @@ public final class SecuredCopies {
     String[] columns = Arrays.stream(stated.columns())
         .filter(c -> !c.equals(STATE) && !c.equals(Columns.ROW_HASH) && !c.equals(MartColumns.LOADED_AT))
         .toArray(String[]::new);
-    Dataset<Row> visible = stated.join(broadcast(setStates(stated.sparkSession(), statesBySet)), Keys.of(STATE))
-        .drop(STATE);
+    Dataset<Row> visible = visible(stated, statesBySet);
     Column person = col(MartColumns.CUSTOMER_SK);
     Dataset<Row> orders = visible.filter(person.notEqual(MartColumns.UNKNOWN_KEY)
             .and(col(Columns.ORDER_SEQUENCE_NUMBER).isNotNull()))
@@ -93,6 +92,14 @@ public final class SecuredCopies {
     return visible.join(orders, Keys.of(ACCESS_SET, Columns.ORDER_ID), "left")
         .withColumn(Columns.ORDER_SEQUENCE_NUMBER, col(VISIBLE_NUMBER).cast(DataTypes.IntegerType))
         .select(withSet(columns));
+  }
+
+  /**
+   * Each set's {@link #stated} rows as they are (a line once per set that sees its state, tagged {@link #ACCESS_SET}),
+   * not renumbered: what tells which products a set sees.
+   */
+  public static Dataset<Row> visible(Dataset<Row> stated, Map<String, ? extends Collection<String>> statesBySet) {
+    return stated.join(broadcast(setStates(stated.sparkSession(), statesBySet)), Keys.of(STATE)).drop(STATE);
   }
 
   /**

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.JobTest;
@@ -186,7 +187,7 @@ class RlsJobTest {
   }
 
   @Test
-  void aChangedOrderRewritesItsMonthInTheSetsThatSeeItAndNothingElse() throws IOException {
+  void aChangedOrderRewritesOnlyItsLineInTheSetsThatSeeIt() throws IOException {
     Set<String> sp = Set.of("SP");
     Row order = baseLines(sp).filter("order_status = 'delivered'").groupBy("order_id", "order_year_month")
         .count().filter("count = 1").orderBy("order_id").first();
@@ -215,8 +216,10 @@ class RlsJobTest {
     assertEquals(Set.of("national/fct_order_items", "sudeste/fct_order_items", "sudeste_sul/fct_order_items"),
         written, "only the fact copies of the sets that see SP; the person figures did not change");
     AuditRow details = AuditRow.of(wh, "rls-3", "secure/sudeste/" + Tables.FCT_ORDER_ITEMS);
-    details.expect(AuditDetail.REFRESH, CopyRefresh.Mode.PARTITIONS.word());
-    details.expect(AuditDetail.PARTITIONS, order.getString(1));
+    details.expect(AuditDetail.REFRESH, CopyRefresh.Mode.CHANGES.word());
+    details.expect(WriteDetail.ROWS_UPDATED, 1);
+    details.expect(WriteDetail.ROWS_INSERTED, 0);
+    details.expect(WriteDetail.ROWS_DELETED, 0);
     assertEquals("canceled", Pipeline.table(wh, "secure/sudeste", Tables.FCT_ORDER_ITEMS)
         .filter("order_id = '" + orderId + "'").first().getAs("order_status"));
   }
