@@ -33,7 +33,7 @@ public final class ChangeFeed {
   public static final class Gap extends Exception {
     private static final long serialVersionUID = 1L;
 
-    Gap(String reason, Throwable cause) {
+    public Gap(String reason, Throwable cause) {
       super(reason, cause);
     }
   }

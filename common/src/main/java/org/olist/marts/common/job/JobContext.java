@@ -447,14 +447,8 @@ public final class JobContext {
     String before = since.detail(RunDetail.INPUTS).orElseThrow();
     Map<String, Dataset<Row>> feeds = new LinkedHashMap<>();
     for (String t : tables) {
-      String name = table(t).relativePath();
-      Optional<Long> from = Inputs.versionIn(before, name).filter(v -> v.matches("\\d+")).map(Long::valueOf);
-      if (from.isEmpty()) {
-        return whole(since, name + " was not read by version " + since.version());
-      }
-      long to = version(t).orElseGet(() -> DeltaTables.version(spark, path(t)));
       try {
-        feeds.put(t, feed(path(t), from.get(), to));
+        feeds.put(t, changesOf(t, before));
       } catch (ChangeFeed.Gap gap) {
         return whole(since, gap.getMessage());
       }
@@ -463,12 +457,23 @@ public final class JobContext {
     return InputChanges.of(feeds);
   }
 
-  /** A table's change feed between two versions, read once per job (tables built from the same inputs share it). */
-  private Dataset<Row> feed(String path, long from, long to) throws ChangeFeed.Gap {
-    String key = path + "@" + from + ".." + to;
+  /**
+   * The change feed of the catalog table {@code table} from its version in the inputs printed {@code before} to the
+   * version {@link #read} reads now; read once per job (tables built from the same inputs share it).
+   *
+   * @throws ChangeFeed.Gap when the print names no version of it, or its feed cannot say what changed
+   */
+  public Dataset<Row> changesOf(String table, String before) throws ChangeFeed.Gap {
+    String name = table(table).relativePath();
+    Optional<Long> from = Inputs.versionIn(before, name).filter(v -> v.matches("\\d+")).map(Long::valueOf);
+    if (from.isEmpty()) {
+      throw new ChangeFeed.Gap(name + " was not read by the version built before", null);
+    }
+    long to = version(table).orElseGet(() -> DeltaTables.version(spark, path(table)));
+    String key = name + "@" + from.get() + ".." + to;
     Dataset<Row> feed = feeds.get(key);
     if (feed == null) {
-      feed = ChangeFeed.between(spark, path, from, to);
+      feed = ChangeFeed.between(spark, path(table), from.get(), to);
       feeds.put(key, feed);
     }
     return feed;

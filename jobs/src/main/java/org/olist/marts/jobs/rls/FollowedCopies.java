@@ -15,12 +15,10 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.RunDetail;
 import org.olist.marts.common.catalog.TableModel;
 import org.olist.marts.common.delta.ChangeFeed;
-import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.InputChanges;
 import org.olist.marts.common.job.Inputs;
@@ -173,12 +171,7 @@ final class FollowedCopies {
 
   /** The input's change feed from the version printed in {@code since} to the version read now. */
   private Dataset<Row> feed(String since, String table) throws ChangeFeed.Gap {
-    String name = ctx.table(table).relativePath();
-    long from = Inputs.versionIn(since, name).filter(v -> v.matches("\\d+")).map(Long::valueOf)
-        .orElseThrow(() -> new OlistException("Cannot follow the changes of " + name + ": the copies' inputs do not"
-            + " name its version (" + since + ")"));
-    long to = ctx.version(table).orElseGet(() -> DeltaTables.version(ctx.spark(), ctx.path(table)));
-    return ChangeFeed.between(ctx.spark(), ctx.path(table), from, to);
+    return ctx.changesOf(table, since);
   }
 
   /** One set's copy of {@code table}: {@code rows} merged by their difference into the rows of the {@code scope} keys. */
