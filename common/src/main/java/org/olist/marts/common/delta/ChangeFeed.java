@@ -62,7 +62,8 @@ public final class ChangeFeed {
     try {
       return spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", from + 1)
           .option("endingVersion", to).load(path).drop(COMMIT_VERSION, COMMIT_TIMESTAMP).localCheckpoint(true);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's own exceptions (a file vacuumed, a version without the feed) are checked ones, thrown undeclared
       throw new Gap("Cannot read the change feed of " + path + " from version " + (from + 1) + " to " + to + ": "
           + OlistException.rootCause(e), e);
     }
