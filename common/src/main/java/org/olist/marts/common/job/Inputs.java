@@ -76,6 +76,12 @@ public record Inputs(String print) implements Details {
     return rules(before).equals(rules(print)) && Objects.equals(parts(before).get(CODE), parts(print).get(CODE));
   }
 
+  /** The inputs printed as {@code print} without their rules: what two builds under different rules may share. */
+  public static String versionsIn(String print) {
+    int at = print.lastIndexOf(RULES);
+    return at < 0 ? print : print.substring(0, at);
+  }
+
   /** The version (or checksum) of {@code input} in the inputs printed as {@code print}; empty when not read. */
   public static Optional<String> versionIn(String print, String input) {
     return Optional.ofNullable(parts(print).get(input));

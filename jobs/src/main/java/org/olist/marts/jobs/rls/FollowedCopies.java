@@ -83,9 +83,10 @@ final class FollowedCopies {
         decisions.forEach(d -> ctx.recordUnchanged(d.kept().get()));
         continue;
       }
+      // sets whose copies were derived from the same versions (their states differ) follow the changes together
       Set<String> since = new TreeSet<>();
       for (Reuse d : decisions) {
-        since.add(d.changedSince().flatMap(p -> p.detail(RunDetail.INPUTS)).orElse(""));
+        since.add(d.changedSince().flatMap(p -> p.detail(RunDetail.INPUTS)).map(Inputs::versionsIn).orElse(""));
       }
       if (since.size() == 1 && !since.contains("")) {
         followed.computeIfAbsent(since.iterator().next(), k -> new ArrayList<>()).add(set);
