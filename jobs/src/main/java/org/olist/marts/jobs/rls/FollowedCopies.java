@@ -5,14 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.audit.Details;
@@ -112,8 +110,7 @@ final class FollowedCopies {
       LOG.warn("Deriving the copies of access sets {} whole: {}", names(sets), gap.getMessage());
       return Optional.of(gap.getMessage());
     }
-    Map<String, Set<String>> statesBySet = new LinkedHashMap<>();
-    sets.forEach(s -> statesBySet.put(s.name(), s.states()));
+    Map<String, Set<String>> statesBySet = RlsJob.statesBySet(sets);
     Dataset<Row> fact = ctx.read(Tables.FCT_ORDER_ITEMS);
     Dataset<Row> sellers = ctx.read(Tables.DIM_SELLERS);
     // each computed once, before the sets' writes read them in parallel: only the touched keys' rows
@@ -148,13 +145,15 @@ final class FollowedCopies {
   }
 
   private Touched touched(String since) throws ChangeFeed.Gap {
-    Dataset<Row> factChanges = feed(since, Tables.FCT_ORDER_ITEMS);
-    Dataset<Row> sellerChanges = feed(since, Tables.DIM_SELLERS).select(col(MartColumns.SELLER_SK));
+    Dataset<Row> factChanges = ctx.changesOf(Tables.FCT_ORDER_ITEMS, since);
+    Dataset<Row> sellerChanges = ctx.changesOf(Tables.DIM_SELLERS, since).select(col(MartColumns.SELLER_SK));
     Dataset<Row> fact = ctx.read(Tables.FCT_ORDER_ITEMS);
-    Dataset<Row> ofSellers = fact.join(sellerChanges, Keys.of(MartColumns.SELLER_SK), "left_semi");
+    // the persons and products of a changed seller's lines, from one scan of the fact
+    Dataset<Row> ofSellers = fact.join(sellerChanges, Keys.of(MartColumns.SELLER_SK), "left_semi")
+        .select(col(MartColumns.CUSTOMER_SK), col(MartColumns.PRODUCT_SK)).localCheckpoint(true);
     // where a person's order went: a changed customer row, or an order line now naming another customer
-    Dataset<Row> movedCustomers = feed(since, Tables.STG_CUSTOMERS).select(col(Columns.CUSTOMER_ID));
-    Dataset<Row> lineChanges = feed(since, Tables.ORDER_ITEMS_JOINED);
+    Dataset<Row> movedCustomers = ctx.changesOf(Tables.STG_CUSTOMERS, since).select(col(Columns.CUSTOMER_ID));
+    Dataset<Row> lineChanges = ctx.changesOf(Tables.ORDER_ITEMS_JOINED, since);
     Dataset<Row> movedPersons = ctx.read(Tables.ORDER_ITEMS_JOINED)
         .join(movedCustomers, Keys.of(Columns.CUSTOMER_ID), "left_semi").select(col(Columns.CUSTOMER_UNIQUE_ID))
         .union(lineChanges.select(col(Columns.CUSTOMER_UNIQUE_ID)));
@@ -164,15 +163,10 @@ final class FollowedCopies {
         .union(ofSellers.select(col(MartColumns.CUSTOMER_SK))).union(relocated).distinct().localCheckpoint(true);
     Dataset<Row> products = factChanges.select(col(MartColumns.PRODUCT_SK))
         .union(ofSellers.select(col(MartColumns.PRODUCT_SK)))
-        .union(feed(since, Tables.DIM_PRODUCTS).select(col(MartColumns.PRODUCT_SK))).distinct().localCheckpoint(true);
+        .union(ctx.changesOf(Tables.DIM_PRODUCTS, since).select(col(MartColumns.PRODUCT_SK))).distinct().localCheckpoint(true);
     LOG.info("The secured copies follow the changes: {} persons and {} products touched", persons.count(),
         products.count());
     return new Touched(persons, products);
-  }
-
-  /** The input's change feed from the version printed in {@code since} to the version read now. */
-  private Dataset<Row> feed(String since, String table) throws ChangeFeed.Gap {
-    return ctx.changesOf(table, since);
   }
 
   /** One set's copy of {@code table}: {@code rows} merged by their difference into the rows of the {@code scope} keys. */
@@ -192,8 +186,7 @@ final class FollowedCopies {
 
   /** The keys but the unknown member's (a constant row every copy keeps). */
   private static Dataset<Row> known(Dataset<Row> keys, String key) {
-    Column known = col(key).notEqual(MartColumns.UNKNOWN_KEY);
-    return keys.filter(known);
+    return keys.filter(col(key).notEqual(MartColumns.UNKNOWN_KEY));
   }
 
   private static List<String> names(List<AccessSet> sets) {

@@ -157,7 +157,8 @@ public final class RlsJob extends OlistJob {
         refreshed.stream().collect(Collectors.groupingBy(r -> r.mode().word(), TreeMap::new, Collectors.counting())));
   }
 
-  private static Map<String, Set<String>> statesBySet(List<AccessSet> sets) {
+  /** Each set's states, by set name, in the sets' order. */
+  static Map<String, Set<String>> statesBySet(List<AccessSet> sets) {
     Map<String, Set<String>> statesBySet = new LinkedHashMap<>();
     sets.forEach(s -> statesBySet.put(s.name(), s.states()));
     return statesBySet;
