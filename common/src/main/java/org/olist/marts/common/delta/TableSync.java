@@ -2,10 +2,13 @@ package org.olist.marts.common.delta;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructType;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.audit.Details;
@@ -39,6 +43,7 @@ public final class TableSync {
   public static final String CHANGE = "_change";
   private static final String IN_NEXT = "_in_next";
   private static final String IN_TABLE = "_in_table";
+  private static final String PRINT = "_print";
 
   private TableSync() {
   }
@@ -96,8 +101,8 @@ public final class TableSync {
   /**
    * The rows of {@code next} compared with those of {@code table} (same columns) on {@code key}: {@code next}'s
    * columns and {@link #CHANGE}; a key only the table holds comes back once, its other columns null, as
-   * {@link Change#DELETE}. Keys are compared with {@code =} (a primary key holds no null), the other columns with
-   * {@code <=>}: a null equals a null.
+   * {@link Change#DELETE}. Keys are compared with {@code =} (a primary key holds no null), the other columns as one
+   * {@link #print} per row, in which a null differs from every value and equals a null.
    */
   public static Dataset<Row> changes(Dataset<Row> next, Dataset<Row> table, List<String> key) {
     return changes(next, table, key, List.of());
@@ -105,25 +110,40 @@ public final class TableSync {
 
   /**
    * As {@link #changes(Dataset, Dataset, List)}, the columns {@code stamps} left out of the comparison (a run stamp:
-   * when the row was written); a changed row takes the new stamps, an unchanged one keeps its own.
+   * when the row was written); a changed row takes the new stamps, an unchanged one keeps its own. Only the table's
+   * keys and prints are joined with the new rows: its other columns are read to print them, never shuffled.
    */
   public static Dataset<Row> changes(Dataset<Row> next, Dataset<Row> table, List<String> key, List<String> stamps) {
     List<String> columns = Arrays.asList(next.columns());
-    Dataset<Row> n = next.withColumn(IN_NEXT, lit(true)).as("n");
-    Dataset<Row> t = table.select(columns.stream().map(c -> col(c)).toArray(Column[]::new))
-        .withColumn(IN_TABLE, lit(true)).as("t");
+    List<String> compared = columns.stream().filter(c -> !key.contains(c) && !stamps.contains(c)).toList();
+    Column print = print(next.schema(), compared);
+    Dataset<Row> n = next.withColumn(PRINT, print).withColumn(IN_NEXT, lit(true)).as("n");
+    Dataset<Row> t = table.select(Stream.concat(key.stream().map(c -> col(c)), Stream.of(print.as(PRINT)))
+        .toArray(Column[]::new)).withColumn(IN_TABLE, lit(true)).as("t");
     Column on = key.stream().map(k -> col("n." + k).equalTo(col("t." + k))).reduce(Column::and).orElseThrow();
-    Column same = columns.stream().filter(c -> !key.contains(c) && !stamps.contains(c))
-        .map(c -> col("n." + c).eqNullSafe(col("t." + c)))
-        .reduce(Column::and).orElse(lit(true));
     Column change = when(col("t." + IN_TABLE).isNull(), lit(Change.INSERT.word()))
         .when(col("n." + IN_NEXT).isNull(), lit(Change.DELETE.word()))
-        .when(not(same), lit(Change.UPDATE.word()))
+        .when(col("n." + PRINT).notEqual(col("t." + PRINT)), lit(Change.UPDATE.word()))
         .otherwise(lit(Change.SAME.word()));
     Column[] out = Stream.concat(columns.stream()
             .map(c -> (key.contains(c) ? coalesce(col("n." + c), col("t." + c)) : col("n." + c)).as(c)),
         Stream.of(change.as(CHANGE))).toArray(Column[]::new);
     return n.join(t, on, "full_outer").select(out);
+  }
+
+  /**
+   * A row's print over {@code columns}: two hashes (64 and 32 bits) of each value and whether it is null, so that
+   * a value moved to a neighbouring column or a value that became null changes it. Two different rows of one key
+   * print alike with a chance of about 2^-96. A map is printed as its JSON (Spark hashes no map).
+   */
+  static Column print(StructType schema, List<String> columns) {
+    if (columns.isEmpty()) {
+      return lit(0L);
+    }
+    Column[] parts = columns.stream()
+        .map(c -> schema.apply(c).dataType() instanceof MapType ? to_json(col(c)) : col(c))
+        .flatMap(c -> Stream.of(c, c.isNull())).toArray(Column[]::new);
+    return struct(xxhash64(parts).as("h64"), hash(parts).as("h32"));
   }
 
   /**

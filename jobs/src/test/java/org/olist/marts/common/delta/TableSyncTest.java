@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,22 @@ class TableSyncTest {
         "5/1", "same"), byKey(TableSync.changes(next, table, KEY)),
         "the key (2, 1) is not (2, 2); a value that became null is a change, null to null is none; a key gone "
             + "comes back once, with no values");
+  }
+
+  @Test
+  void aValueMovedToAnotherColumnOrAStampAloneIsComparedAsItShouldBe() {
+    String ddl = "k int, a string, b string, c decimal(10,2), at timestamp";
+    Dataset<Row> table = Frames.of(ddl, new Object[] {1, "x", null, null, null}, new Object[] {2, "x", "y", null, null},
+        new Object[] {3, "x", "y", null, null}, new Object[] {4, null, null, null, null});
+    Dataset<Row> next = Frames.of(ddl, new Object[] {1, null, "x", null, null}, new Object[] {2, "xy", "", null, null},
+        new Object[] {3, "x", "y", null, Frames.ts("2018-08-29 10:00:00")},
+        new Object[] {4, null, null, new BigDecimal("0.00"), null});
+    Map<Integer, String> changes = TableSync.changes(next, table, List.of("k"), List.of("at")).collectAsList()
+        .stream().collect(Collectors.toMap(r -> r.getInt(0), r -> r.getString(5), (a, b) -> a + "," + b,
+            TreeMap::new));
+    assertEquals(Map.of(1, "update", 2, "update", 3, "same", 4, "update"), changes,
+        "a value moved to the next column, two values run together, a null that became 0.00 are changes; "
+            + "a run stamp alone is not");
   }
 
   @Test
