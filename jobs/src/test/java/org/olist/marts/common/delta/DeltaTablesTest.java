@@ -30,6 +30,24 @@ class DeltaTablesTest {
   }
 
   @Test
+  void anUpsertUpdatesOnlyTheRowsThatDifferSoItsFeedHoldsOnlyThem(@TempDir Path dir) {
+    SparkSession spark = TestSpark.spark();
+    String path = dir.resolve("t").toString();
+    StructType schema = StructType.fromDDL("id int not null, month string");
+    DeltaTables.overwrite(Frames.of(DDL, new Object[] {1, "2018-01"}, new Object[] {2, null},
+        new Object[] {3, "2018-03"}), path, schema, List.of(), Map.of(), DeltaTables.WITH_CHANGE_FEED);
+    DeltaTables.Commit commit = DeltaTables.merge(spark, path, schema, List.of(), MergeSpec.upsert(Frames.of(DDL,
+        new Object[] {1, "2018-01"}, new Object[] {2, null}, new Object[] {3, "2018-04"}, new Object[] {4, null}),
+        "id"));
+    assertEquals(List.of(1L, 1L), List.of(commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED),
+        commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED)), "equal rows, nulls included, are not updated");
+    List<String> feed = spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", commit.version()).load(path).orderBy("id", "_change_type").collectAsList()
+        .stream().map(r -> r.getInt(0) + ":" + r.getString(2)).toList();
+    assertEquals(List.of("3:update_postimage", "3:update_preimage", "4:insert"), feed);
+  }
+
+  @Test
   void aTableWhosePartitioningTheCatalogChangedIsRepartitionedInOneCommit(@TempDir Path dir) {
     SparkSession spark = TestSpark.spark();
     String path = dir.resolve("t").toString();
