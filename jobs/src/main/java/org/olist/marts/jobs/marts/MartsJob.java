@@ -11,12 +11,9 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.olist.marts.common.audit.Details;
-import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.contract.ContractCheck;
-import org.olist.marts.common.delta.DeltaMetric;
 import org.olist.marts.common.delta.DeltaTables;
-import org.olist.marts.common.delta.MergeSpec;
 import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
@@ -39,7 +36,7 @@ import org.olist.marts.jobs.warehouse.Tables;
 public final class MartsJob extends OlistJob {
   public static final String NAME = PipelineJobs.MARTS;
 
-  /** Surrogate key of each Type 1 dimension: the MERGE key when an append-mode batch upserts it. */
+  /** Surrogate key of each Type 1 dimension: an append-mode batch's write is scoped to the batch's keys. */
   private static final Map<String, String> KEYS = Map.of(Tables.DIM_CUSTOMERS, Dimensions.CUSTOMER_SK,
       Tables.DIM_PRODUCTS, Dimensions.PRODUCT_SK, Tables.DIM_SELLERS, Dimensions.SELLER_SK);
 
@@ -60,27 +57,8 @@ public final class MartsJob extends OlistJob {
     JobMain.main(new MartsJob(), args);
   }
 
-  /**
-   * Append mode: the batch holds only new and changed rows, so a dimension is upserted (Type 1) instead of
-   * replaced, keeping the members older fact rows point at.
-   */
-  private static void upsert(JobContext ctx, String table, Dataset<Row> df, String key) {
-    Instant start = Instant.now();
-    DeltaTables.Commit commit = ctx.merge(ctx.table(table), MergeSpec.upsert(ctx.conform(ctx.table(table), df), key));
-    Upsert upsert = new Upsert(commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED),
-        commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED));
-    ctx.recordWrite(ctx.table(table).relativePath(), start, upsert.inserted() + upsert.updated(), commit.version(),
-        null, upsert);
-  }
-
-  /** What an append-mode batch's upsert did to a dimension. */
-  record Upsert(long inserted, long updated) implements Details {
-    @Override
-    public Map<String, String> asMap() {
-      return Details.of(AuditDetail.MODE, LoadMode.UPSERT.audit(), WriteDetail.ROWS_INSERTED, inserted,
-          WriteDetail.ROWS_UPDATED, updated);
-    }
-  }
+  /** An append-mode batch's dimension write: its members upserted (Type 1), the table's others kept. */
+  private static final Details UPSERTED = () -> Details.of(AuditDetail.MODE, LoadMode.UPSERT.audit());
 
   @Override
   public String name() {
@@ -167,7 +145,7 @@ public final class MartsJob extends OlistJob {
    * Writes one dimension and returns what the fact's lookups read for it: the table as written. A Type 1 dimension
    * is written by its difference: kept when its source did not change, otherwise only the members of the source
    * rows that changed (its source's feed), or every member when the feed cannot say ({@code computed_from=whole});
-   * an append-mode batch upserts it.
+   * an append-mode batch upserts its members ({@code mode=upsert}).
    */
   private static Map<String, Dataset<Row>> writeDimension(JobContext ctx, String table, Dataset<Row> df,
                                                           boolean append) {
@@ -176,7 +154,10 @@ public final class MartsJob extends OlistJob {
       return Map.of();
     }
     if (append && ctx.exists(table)) {
-      upsert(ctx, table, df, KEYS.get(table));
+      // the batch holds new and changed members only: scoped to its keys, the sync inserts and updates them (a
+      // member equal to its row is left alone) and deletes none of the table's others
+      Dataset<Row> batchKeys = df.select(KEYS.get(table)).distinct().localCheckpoint(true);
+      ctx.write(ctx.syncOf(table, df).scopedTo(batchKeys).withDetails(UPSERTED));
       return Map.of(table, ctx.read(table));
     }
     ctx.writeFromChanges(table, changes -> changes.whole() ? ctx.syncOf(table, df)
