@@ -38,9 +38,11 @@ import org.olist.marts.jobs.datagen.DataGenJob;
 import org.olist.marts.jobs.intermediate.IntermediateJob;
 import org.olist.marts.jobs.marts.MartsJob;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
+import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
+import org.olist.marts.jobs.verify.CompareJob;
 import org.olist.marts.jobs.warehouse.Tables;
 
 /**
@@ -269,6 +271,74 @@ class KillRecoveryIT {
           fact(wh).drop("loaded_at"));
     }
     System.out.println("Kill outcomes: " + outcomes);
+  }
+
+  /** The newest commit of every Delta table under {@code folder} (a layer, the secured copies), by its path. */
+  private static Map<Path, Long> commitsUnder(Path folder) throws IOException {
+    Map<Path, Long> out = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(folder)) {
+      for (Path log : (Iterable<Path>) all.filter(p -> p.getFileName().toString().equals("_delta_log"))::iterator) {
+        out.put(log.getParent(), latestCommit(log.getParent()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Issue 33: {@code kill -9} in the intermediate and in the rls job of a daily run (staging's and the marts' kills:
+   * the tests above), as soon as the job has committed to its first table and before it ends, then the daily run
+   * again: every staging, quarantine, intermediate and mart table and every secured copy equals a rebuild on the same
+   * snapshot ({@link CompareJob}). A job that dies between its tables' commits and its published versions must leave
+   * the next run nothing to skip.
+   */
+  @Test
+  void aDailyRunKilledInTheIntermediateOrTheRlsJobEndsAsARebuild() throws Exception {
+    Path before = snapshot("daily-before", 17, LocalDate.of(2018, 6, 30));
+    Path after = snapshot("daily-after", 17, null);
+    Path reference = dir.resolve("wh-daily-reference");
+    runAll(withSeeds(after, reference, "rebuild"));
+    Path dayOne = dir.resolve("wh-daily-day-1");
+    runAll(withSeeds(before, dayOne, "day-1"));
+
+    for (String job : List.of(IntermediateJob.NAME, RlsJob.NAME)) {
+      Path wh = Pipeline.copyTree(dayOne, dir.resolve("wh-daily-kill-" + job));
+      OlistConfig dayTwo = withSeeds(after, wh, "day-2-" + job);
+      // the jobs before the victim's, in this JVM; the victim's in a process of its own
+      new StagingJob().run(TestSpark.spark(), dayTwo);
+      if (job.equals(RlsJob.NAME)) {
+        new IntermediateJob().run(TestSpark.spark(), dayTwo);
+        new MartsJob().run(TestSpark.spark(), dayTwo);
+      }
+      Path written = wh.resolve(job.equals(RlsJob.NAME) ? Tables.SECURE_DIR : Layer.INTERMEDIATE.dir());
+      Map<Path, Long> published = commitsUnder(written);
+      String runId = "killed-daily-" + job;
+      Process victim = pipeline(job, after, wh, runId);
+      boolean finished = awaitOrExit(victim, () -> published.entrySet().stream()
+          .anyMatch(t -> latestCommit(t.getKey()) > t.getValue()));
+      killHard(victim, runId);
+      assertTrue(!finished, "the kill must land in the " + job + " job: "
+          + Files.readString(dir.resolve(runId + ".out")));
+      Map<Path, Long> afterKill = commitsUnder(written);
+      System.out.println("Tables the " + job + " job committed before the kill: "
+          + afterKill.entrySet().stream().filter(t -> t.getValue() > published.getOrDefault(t.getKey(), -1L)).count()
+          + " of " + afterKill.size());
+
+      // the daily run again, every job, as the orchestrator's next attempt would run it
+      runAll(withSeeds(after, wh, "rerun-daily-" + job));
+      new CompareJob(reference.toString()).run(TestSpark.spark(), withSeeds(after, wh, "compare-" + job));
+    }
+  }
+
+  /** A run's configuration with the shipped RLS seeds (those the orchestrator's jobs read). */
+  private static OlistConfig withSeeds(Path input, Path wh, String runId) {
+    return TestSpark.config(input.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
+        OlistConfig.RLS_SEEDS, ROOT.resolve("data/seeds").toString()));
+  }
+
+  /** The default jobs that build tables, in this JVM: staging, intermediate, marts and rls. */
+  private static void runAll(OlistConfig config) {
+    Pipeline.run(config);
+    new RlsJob().run(TestSpark.spark(), config);
   }
 
   /**

@@ -106,6 +106,22 @@ public final class SideFiles {
     fs(p, conf).delete(p, false);
   }
 
+  /** The names of the folders directly under {@code parent}, hidden ones aside; none when it does not exist. */
+  public static List<String> folders(String parent, Configuration conf) throws IOException {
+    Path root = new Path(parent);
+    FileSystem fs = fs(root, conf);
+    List<String> out = new ArrayList<>();
+    if (!fs.exists(root)) {
+      return out;
+    }
+    for (FileStatus child : fs.listStatus(root)) {
+      if (child.isDirectory() && !hidden(child.getPath().getName())) {
+        out.add(child.getPath().getName());
+      }
+    }
+    return out;
+  }
+
   /**
    * Deletes every folder directly under {@code parent} whose name is not in {@code keep} (hidden ones aside) and
    * returns their names; nothing when {@code parent} does not exist.
@@ -115,14 +131,11 @@ public final class SideFiles {
     Path root = new Path(parent);
     FileSystem fs = fs(root, conf);
     List<String> removed = new ArrayList<>();
-    if (!fs.exists(root)) {
-      return removed;
-    }
-    for (FileStatus child : fs.listStatus(root)) {
-      String name = child.getPath().getName();
-      if (child.isDirectory() && !hidden(name) && !keep.contains(name)) {
-        if (!fs.delete(child.getPath(), true)) {
-          throw new IOException("the file system did not delete " + child.getPath());
+    for (String name : folders(parent, conf)) {
+      if (!keep.contains(name)) {
+        Path child = new Path(root, name);
+        if (!fs.delete(child, true)) {
+          throw new IOException("the file system did not delete " + child);
         }
         removed.add(name);
       }

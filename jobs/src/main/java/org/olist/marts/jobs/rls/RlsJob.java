@@ -39,12 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RlsJob extends OlistJob {
   public static final String NAME = PipelineJobs.RLS;
-  /** The folder of the secured copies under the warehouse root (scripts/trino.sh reads it too). */
-  public static final String SECURE_DIR = "secure";
   private static final Logger LOG = LoggerFactory.getLogger(RlsJob.class);
-  /** The marts copied per access set. */
-  static final List<String> COPIED = List.of(Tables.FCT_ORDER_ITEMS, Tables.DIM_CUSTOMERS, Tables.DIM_SELLERS,
-      Tables.DIM_PRODUCTS);
   /**
    * The marts that hold nothing of anyone's (SPEC §5): every mapped user reads the one base table, so they need
    * no copy.
@@ -80,7 +75,7 @@ public final class RlsJob extends OlistJob {
       securityTables(ctx, seeds);
       phases.start("access rules");
       writeRules(ctx, sets, rules);
-      List<String> missing = Stream.concat(COPIED.stream(), LOCATED_BY.stream()).filter(t -> !ctx.exists(t))
+      List<String> missing = Stream.concat(Tables.SECURED.stream(), LOCATED_BY.stream()).filter(t -> !ctx.exists(t))
           .toList();
       if (missing.isEmpty()) {
         copies(ctx, sets, phases);
@@ -200,7 +195,7 @@ public final class RlsJob extends OlistJob {
 
   /** Where the copies live: {@code <warehouse>/secure}, beside the layers (a copy is no catalog table of its own). */
   static String secure(JobContext ctx) {
-    return ctx.warehouse().root() + "/" + SECURE_DIR;
+    return ctx.warehouse().root() + "/" + Tables.SECURE_DIR;
   }
 
   static String copyPath(JobContext ctx, AccessSet set, String table) {
@@ -219,8 +214,8 @@ public final class RlsJob extends OlistJob {
         LOG.info("Removed the secured copies of access sets no user has any more: {}", removed);
       }
       for (AccessSet set : sets) {
-        List<String> stale = SideFiles.deleteFoldersExcept(secure(ctx) + "/" + set.name(), Set.copyOf(COPIED),
-            hadoop(ctx));
+        List<String> stale = SideFiles.deleteFoldersExcept(secure(ctx) + "/" + set.name(),
+            Set.copyOf(Tables.SECURED), hadoop(ctx));
         if (!stale.isEmpty()) {
           LOG.info("Removed the copies of {} from access set {}: they are no longer copied", stale, set.name());
         }

@@ -1,12 +1,14 @@
 package org.olist.marts.jobs.verify;
 
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.catalog.ColumnModel;
@@ -16,15 +18,17 @@ import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proves that a run elsewhere (a cluster, an S3 warehouse) built the same tables as a reference run over the
- * same input: every staging, quarantine, intermediate and mart table of the catalog in {@code --warehouse}
- * must equal its twin in {@code --expected DIR}, row for row, run stamps aside. Fails naming each table
- * that differs or is missing; writes nothing.
+ * Proves that a run elsewhere (a cluster, an S3 warehouse, a run re-started after a kill) built the same tables as a
+ * reference run over the same input: every staging, quarantine, intermediate and mart table of the catalog and every
+ * secured copy of every access set in {@code --warehouse} must equal its twin in {@code --expected DIR}, row for
+ * row, run stamps aside. Fails naming each table that differs or is missing; writes nothing.
  */
 public final class CompareJob extends OlistJob {
   public static final String NAME = "compare";
@@ -52,8 +56,11 @@ public final class CompareJob extends OlistJob {
     return false;
   }
 
-  /** Relative table path → the catalog model that gives its run stamps. */
-  static Map<String, TableModel> comparedTables(ModelCatalog catalog) {
+  /**
+   * Relative table path → the catalog model that gives its run stamps: the catalog's tables, and the secured copies
+   * of the access sets found under either warehouse (a copy has its mart's columns).
+   */
+  static Map<String, TableModel> comparedTables(ModelCatalog catalog, Set<String> accessSets) {
     Map<String, TableModel> out = new LinkedHashMap<>();
     TableModel quarantine = catalog.table("quarantine_rows");
     for (Layer layer : Layer.MODELLED) {
@@ -62,6 +69,25 @@ public final class CompareJob extends OlistJob {
         if (layer == Layer.STAGING) {
           out.put(Layer.QUARANTINE.dir() + "/" + t.name(), quarantine);
         }
+      }
+    }
+    for (String set : accessSets) {
+      for (String mart : Tables.SECURED) {
+        out.put(Tables.SECURE_DIR + "/" + set + "/" + mart, catalog.table(mart));
+      }
+    }
+    return out;
+  }
+
+  /** The access sets with secured copies under either warehouse. */
+  private static Set<String> accessSets(JobContext ctx, Warehouse... warehouses) {
+    Set<String> out = new TreeSet<>();
+    for (Warehouse w : warehouses) {
+      String secure = w.root() + "/" + Tables.SECURE_DIR;
+      try {
+        out.addAll(SideFiles.folders(secure, ctx.spark().sparkContext().hadoopConfiguration()));
+      } catch (IOException e) {
+        throw new OlistException("Cannot list the access sets under " + secure + ": " + e.getMessage(), e);
       }
     }
     return out;
@@ -73,7 +99,8 @@ public final class CompareJob extends OlistJob {
     Warehouse expected = new Warehouse(expectedRoot);
     List<String> problems = new ArrayList<>();
     int compared = 0;
-    for (Map.Entry<String, TableModel> e : comparedTables(ModelCatalog.get()).entrySet()) {
+    for (Map.Entry<String, TableModel> e : comparedTables(ModelCatalog.get(),
+        accessSets(ctx, actual, expected)).entrySet()) {
       String actualPath = actual.root() + "/" + e.getKey();
       String expectedPath = expected.root() + "/" + e.getKey();
       boolean inActual = DeltaTable.isDeltaTable(ctx.spark(), actualPath);

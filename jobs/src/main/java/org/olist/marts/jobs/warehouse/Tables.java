@@ -1,5 +1,7 @@
 package org.olist.marts.jobs.warehouse;
 
+import java.util.List;
+
 /**
  * Names of the tables one job writes and a later job (or the status and docs jobs) reads, defined once below all of
  * them (the catalog holds their schemas; a name missing from it fails at {@code JobContext.table}).
@@ -24,6 +26,14 @@ public final class Tables {
 
   public static final String RLS_USERS = "dim_security_rls";
   public static final String RLS_BRIDGE = "dim_rls_bridge";
+
+  /**
+   * The folder of the secured copies under the warehouse root, one folder per access set (SPEC §5; scripts/trino.sh
+   * reads it too).
+   */
+  public static final String SECURE_DIR = "secure";
+  /** The marts the rls job copies per access set: a copy holds the same columns as its mart. */
+  public static final List<String> SECURED = List.of(FCT_ORDER_ITEMS, DIM_CUSTOMERS, DIM_SELLERS, DIM_PRODUCTS);
 
   public static final String TEST_RESULTS = "test_results";
   public static final String TEST_FAILURE_ROWS = "test_failure_rows";

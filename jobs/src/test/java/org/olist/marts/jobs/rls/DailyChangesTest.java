@@ -92,7 +92,7 @@ class DailyChangesTest {
     Set<String> sets = sets(fresh);
     assertEquals(sets, sets(warehouse));
     for (String set : sets) {
-      for (String table : RlsJob.COPIED) {
+      for (String table : Tables.SECURED) {
         assertEqualsRebuild(warehouse, fresh, "secure/" + set, table, List.of(MartColumns.LOADED_AT));
       }
     }

@@ -81,7 +81,7 @@ class RlsJobTest {
   Map<String, Long> versions() throws IOException {
     Map<String, Long> out = new TreeMap<>();
     for (String set : sets()) {
-      for (String table : RlsJob.COPIED) {
+      for (String table : Tables.SECURED) {
         out.put(set + "/" + table, Pipeline.version(wh, "secure/" + set, table));
       }
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.jobs.warehouse.Tables;
 
 /**
  * Every mart is copied per access set, shared (it holds nothing of anyone's) or the admin's alone: a new mart cannot
@@ -17,11 +18,12 @@ import org.olist.marts.common.catalog.TableModel;
 class SecuredMartsTest {
   @Test
   void everyMartIsCopiedSharedOrAdminOnly() {
-    List<String> decided = new ArrayList<>(RlsJob.COPIED);
+    List<String> decided = new ArrayList<>(Tables.SECURED);
     decided.addAll(RlsJob.SHARED);
     decided.addAll(RlsJob.ADMIN_ONLY);
     assertEquals(new TreeSet<>(ModelCatalog.get().tablesInLayer(Layer.MARTS).stream().map(TableModel::name).toList()),
-        new TreeSet<>(decided), "marts the rls job neither copies, shares nor keeps for the admin (RlsJob.COPIED/SHARED/ADMIN_ONLY)");
+        new TreeSet<>(decided),
+        "marts the rls job neither copies, shares nor keeps for the admin (Tables.SECURED, RlsJob.SHARED/ADMIN_ONLY)");
     assertEquals(decided.size(), new TreeSet<>(decided).size(), "a mart in two lists");
   }
 }

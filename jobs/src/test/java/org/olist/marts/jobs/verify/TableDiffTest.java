@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -50,13 +51,20 @@ class TableDiffTest {
   }
 
   @Test
-  void comparesEveryBuiltLayerWithItsQuarantineAndTheCatalogsRunStamps() {
-    Map<String, TableModel> tables = CompareJob.comparedTables(ModelCatalog.get());
+  void comparesEveryBuiltLayerWithItsQuarantineEverySecuredCopyAndTheCatalogsRunStamps() {
+    Map<String, TableModel> tables = CompareJob.comparedTables(ModelCatalog.get(), Set.of("sul", "national"));
     assertTrue(tables.containsKey("staging/stg_orders"));
     assertTrue(tables.containsKey("quarantine/stg_orders"));
     assertTrue(tables.containsKey("marts/fct_order_items"));
     assertTrue(tables.keySet().stream().noneMatch(k -> k.startsWith("audit/")));
     assertTrue(tables.get("marts/fct_order_items").column("loaded_at").runStamp());
     assertTrue(tables.get("quarantine/stg_orders").column("quarantined_at").runStamp());
+    for (String set : List.of("sul", "national")) {
+      for (String mart : List.of("fct_order_items", "dim_customers", "dim_sellers", "dim_products")) {
+        assertEquals(tables.get("marts/" + mart), tables.get("secure/" + set + "/" + mart), set + "/" + mart);
+      }
+    }
+    assertTrue(tables.keySet().stream().noneMatch(k -> k.startsWith("secure/") && k.endsWith("/dim_date")),
+        "dim_date has no copies (SPEC §5)");
   }
 }
