@@ -51,7 +51,7 @@ import org.olist.marts.jobs.warehouse.Tables;
  * soon as the MERGE has written a data file; as soon as its commit file exists); after each kill the high-water
  * mark is never ahead of the data and keys are unique, and one undisturbed re-run ends with the same fact as a run
  * that was never disturbed. A staging run killed half-way leaves the next layer reading the last complete staging
- * run.
+ * run. A daily run killed in its intermediate or rls job, then run again, ends with every table a rebuild writes.
  */
 class KillRecoveryIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();

@@ -136,11 +136,15 @@ public final class IntermediateJob extends OlistJob {
 
   /**
    * The order lines' month prints for the version just written, kept for the fact's next MERGE: those of the version
-   * before plus the change its feed shows when both can be read, otherwise scanned from the version.
+   * before plus the change its feed shows when both can be read, otherwise scanned from the version. A write that
+   * changed no row made no commit: its version's prints are kept already.
    */
   private static void keepMonthPrints(JobContext ctx, long version) {
     SparkSession spark = ctx.spark();
     String path = ctx.path(Tables.ORDER_ITEMS_JOINED);
+    if (MonthPrints.read(spark, path, version).isPresent()) {
+      return;
+    }
     Optional<MonthPrints> before = version == 0 ? Optional.empty() : MonthPrints.read(spark, path, version - 1);
     MonthPrints prints = before.flatMap(b -> changeOf(spark, path, version).map(b::plus))
         .orElseGet(() -> MonthPrints.scan(DeltaTables.read(spark, path, version)));
