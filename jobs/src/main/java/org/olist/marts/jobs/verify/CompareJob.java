@@ -2,7 +2,6 @@ package org.olist.marts.jobs.verify;
 
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.io.SideFiles;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.common.job.Parallel;
 import org.olist.marts.jobs.warehouse.Tables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,33 +93,25 @@ public final class CompareJob extends OlistJob {
     return out;
   }
 
+  /** One table's comparison: its problem when it differs or is missing from one side. */
+  private record Compared(String table, boolean compared, Optional<String> problem) {
+  }
+
+  /**
+   * Compares every table, a few at a time as the data tests run (on small tables a comparison is mostly Spark's
+   * latency), and fails naming each one that differs.
+   */
   @Override
   protected void execute(JobContext ctx) {
     Warehouse actual = ctx.warehouse();
     Warehouse expected = new Warehouse(expectedRoot);
-    List<String> problems = new ArrayList<>();
-    int compared = 0;
-    for (Map.Entry<String, TableModel> e : comparedTables(ModelCatalog.get(),
-        accessSets(ctx, actual, expected)).entrySet()) {
-      String actualPath = actual.root() + "/" + e.getKey();
-      String expectedPath = expected.root() + "/" + e.getKey();
-      boolean inActual = DeltaTable.isDeltaTable(ctx.spark(), actualPath);
-      boolean inExpected = DeltaTable.isDeltaTable(ctx.spark(), expectedPath);
-      if (!inActual && !inExpected) {
-        continue;
-      }
-      if (inActual != inExpected) {
-        problems.add(e.getKey() + ": only in " + (inActual ? actual.root() : expected.root()));
-        continue;
-      }
-      List<String> stamps = e.getValue().columns().stream().filter(ColumnModel::runStamp).map(ColumnModel::name)
-          .toList();
-      Optional<String> diff = TableDiff.difference(DeltaTables.read(ctx.spark(), actualPath),
-          DeltaTables.read(ctx.spark(), expectedPath), stamps);
-      compared++;
-      diff.ifPresentOrElse(d -> problems.add(e.getKey() + ": " + d),
-          () -> LOG.info("Compared {}: equal to {}", e.getKey(), expectedPath));
-    }
+    List<Map.Entry<String, TableModel>> tables = List.copyOf(comparedTables(ModelCatalog.get(),
+        accessSets(ctx, actual, expected)).entrySet());
+    List<Compared> results = Parallel.map(ctx.config().testParallelism(), tables,
+        e -> compare(ctx, actual, expected, e.getKey(), e.getValue()));
+    long compared = results.stream().filter(Compared::compared).count();
+    List<String> problems = results.stream().flatMap(r -> r.problem().map(p -> r.table() + ": " + p).stream())
+        .toList();
     if (compared == 0 && problems.isEmpty()) {
       throw new OlistException("Cannot compare " + actual.root() + " with " + expected.root()
           + ": no tables in either");
@@ -129,5 +121,26 @@ public final class CompareJob extends OlistJob {
           + String.join("; ", problems));
     }
     LOG.info("All {} tables of {} equal those of {}", compared, actual.root(), expected.root());
+  }
+
+  private static Compared compare(JobContext ctx, Warehouse actual, Warehouse expected, String table,
+                                  TableModel model) {
+    String actualPath = actual.root() + "/" + table;
+    String expectedPath = expected.root() + "/" + table;
+    boolean inActual = DeltaTable.isDeltaTable(ctx.spark(), actualPath);
+    boolean inExpected = DeltaTable.isDeltaTable(ctx.spark(), expectedPath);
+    if (!inActual && !inExpected) {
+      return new Compared(table, false, Optional.empty());
+    }
+    if (inActual != inExpected) {
+      return new Compared(table, false, Optional.of("only in " + (inActual ? actual.root() : expected.root())));
+    }
+    List<String> stamps = model.columns().stream().filter(ColumnModel::runStamp).map(ColumnModel::name).toList();
+    Optional<String> diff = TableDiff.difference(DeltaTables.read(ctx.spark(), actualPath),
+        DeltaTables.read(ctx.spark(), expectedPath), stamps);
+    if (diff.isEmpty()) {
+      LOG.info("Compared {}: equal to {}", table, expectedPath);
+    }
+    return new Compared(table, true, diff);
   }
 }
