@@ -273,17 +273,6 @@ class KillRecoveryIT {
     System.out.println("Kill outcomes: " + outcomes);
   }
 
-  /** The newest commit of every Delta table under {@code folder} (a layer, the secured copies), by its path. */
-  private static Map<Path, Long> commitsUnder(Path folder) throws IOException {
-    Map<Path, Long> out = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(folder)) {
-      for (Path log : (Iterable<Path>) all.filter(p -> p.getFileName().toString().equals("_delta_log"))::iterator) {
-        out.put(log.getParent(), latestCommit(log.getParent()));
-      }
-    }
-    return out;
-  }
-
   /**
    * Issue 33: {@code kill -9} in the intermediate and in the rls job of a daily run (staging's and the marts' kills:
    * the tests above), as soon as the job has committed to its first table and before it ends, then the daily run
@@ -310,15 +299,15 @@ class KillRecoveryIT {
         new MartsJob().run(TestSpark.spark(), dayTwo);
       }
       Path written = wh.resolve(job.equals(RlsJob.NAME) ? Tables.SECURE_DIR : Layer.INTERMEDIATE.dir());
-      Map<Path, Long> published = commitsUnder(written);
+      Map<String, Long> published = Pipeline.commits(written);
       String runId = "killed-daily-" + job;
       Process victim = pipeline(job, after, wh, runId);
       boolean finished = awaitOrExit(victim, () -> published.entrySet().stream()
-          .anyMatch(t -> latestCommit(t.getKey()) > t.getValue()));
+          .anyMatch(t -> latestCommit(written.resolve(t.getKey())) > t.getValue()));
       killHard(victim, runId);
       assertTrue(!finished, "the kill must land in the " + job + " job: "
           + Files.readString(dir.resolve(runId + ".out")));
-      Map<Path, Long> afterKill = commitsUnder(written);
+      Map<String, Long> afterKill = Pipeline.commits(written);
       System.out.println("Tables the " + job + " job committed before the kill: "
           + afterKill.entrySet().stream().filter(t -> t.getValue() > published.getOrDefault(t.getKey(), -1L)).count()
           + " of " + afterKill.size());

@@ -202,7 +202,7 @@ public final class TableSync {
         b -> b.whenMatched("s." + CHANGE + " = '" + Change.DELETE.word() + "'").delete()
             .whenMatched().updateExpr(set)
             .whenNotMatched("s." + CHANGE + " = '" + Change.INSERT.word() + "'").insertExpr(set),
-        Optional.empty(), true));
+        Optional.empty(), true)); // the diff is a local checkpoint: Delta need not materialize the source again
     Synced synced = new Synced(Mode.MERGED, Optional.empty(), commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED),
         commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED), commit.metric(DeltaMetric.NUM_TARGET_ROWS_DELETED), same,
         commit.metric(DeltaMetric.NUM_TARGET_FILES_ADDED), commit.metric(DeltaMetric.NUM_TARGET_FILES_REMOVED),

@@ -36,13 +36,21 @@ public final class Pipeline {
 
   /** The latest version of every Delta table of the warehouse but the audit tables, by {@code <layer>/<table>}. */
   public static Map<String, Long> versions(Path warehouse) throws IOException {
+    Map<String, Long> out = commits(warehouse);
+    out.keySet().removeIf(table -> table.startsWith("audit/"));
+    return out;
+  }
+
+  /**
+   * The newest commit of every Delta table under {@code folder} (a warehouse, a layer, the secured copies), by its
+   * path relative to it; read from the log folders, so cheap enough to poll.
+   */
+  public static Map<String, Long> commits(Path folder) throws IOException {
     Map<String, Long> out = new TreeMap<>();
-    try (Stream<Path> logs = Files.walk(warehouse)) {
+    try (Stream<Path> logs = Files.walk(folder)) {
       for (Path log : (Iterable<Path>) logs.filter(p -> p.getFileName().toString().equals("_delta_log"))::iterator) {
-        String table = warehouse.relativize(log.getParent()).toString();
-        if (!table.startsWith("audit/")) {
-          out.put(table, DeltaTables.version(TestSpark.spark(), log.getParent().toString()));
-        }
+        out.put(folder.relativize(log.getParent()).toString(),
+            DeltaTables.newestVersion(TestSpark.spark(), log.getParent().toString()).orElse(-1));
       }
     }
     return out;
