@@ -50,10 +50,15 @@ include file("$OLIST_ROOT/conf/cluster.conf")
 olist.spark.shuffle-partitions = 4
 olist.spark.small-input-mb = 0
 CONF
-"$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
+# The driver and the executors compile with C1 only: on two cores shared by the driver, the executors, the master
+# and two workers, C2 compiling the code of jobs this small is half the CPU (docs/decisions/jit-settings.md).
+c1=-XX:TieredStopAtLevel=1
+OLIST_JAVA_OPTS="$c1 ${OLIST_JAVA_OPTS:-}" \
+  "$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
   --input "$work/input" --warehouse "$work/wh-cluster" --run-id "cluster-test-$$" -- \
   --conf spark.eventLog.enabled=true --conf spark.eventLog.dir="file://$work/events" \
-  --conf spark.eventLog.compress=false --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
+  --conf spark.eventLog.compress=false --conf "spark.executor.extraJavaOptions=-Duser.timezone=UTC $c1" \
+  --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
   --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \
   > "$work/cluster-run.log" 2>&1 &
 pipeline_pid=$!
