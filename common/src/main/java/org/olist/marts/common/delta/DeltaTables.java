@@ -137,13 +137,15 @@ public final class DeltaTables {
 
   /**
    * Leaves the table empty in one commit, for a caller that knows it has no rows to write (an empty quarantine):
-   * a missing table is only created, with no data file to write; an existing one is overwritten with nothing.
+   * a missing table is only created, with no data file to write; an existing one is overwritten with nothing. The
+   * table keeps the table {@code properties}, as {@link #overwrite(Dataset, String, StructType, List, Map, Map)}.
    */
-  public static Commit empty(SparkSession spark, String path, StructType schema, List<String> partitionBy) {
+  public static Commit empty(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             Map<String, String> properties) {
     if (exists(spark, path)) {
-      return overwrite(spark.createDataFrame(List.of(), schema), path, schema, partitionBy);
+      return overwrite(spark.createDataFrame(List.of(), schema), path, schema, partitionBy, Map.of(), properties);
     }
-    create(spark, path, schema, partitionBy, Map.of());
+    create(spark, path, schema, partitionBy, properties);
     return lastCommit(spark, path);
   }
 

@@ -24,6 +24,7 @@ import org.olist.marts.common.audit.JobRun;
 import org.olist.marts.common.audit.JobRunAudit;
 import org.olist.marts.common.audit.PublishedVersions;
 import org.olist.marts.common.audit.RunDetail;
+import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.catalog.Layer;
 import org.olist.marts.common.catalog.ModelCatalog;
 import org.olist.marts.common.catalog.TableModel;
@@ -219,8 +220,16 @@ public final class JobContext {
       return recordWrite(name(path), start, synced.rows(), synced.version(), request.rowsIn().orElse(null),
           request.details().and(synced));
     }
+    if (request.mode() == WriteMode.EMPTY) {
+      Optional<Long> empty = alreadyEmpty(model, path);
+      if (empty.isPresent()) {
+        return recordWrite(name(path), start, 0, empty.get(), request.rowsIn().orElse(null), request.details()
+            .and(() -> Details.of(WriteDetail.WRITE, TableSync.Mode.UNCHANGED.word())));
+      }
+    }
     DeltaTables.Commit commit = switch (request.mode()) {
-      case EMPTY -> write(path, () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy()));
+      case EMPTY -> write(path, () -> DeltaTables.empty(spark, path, model.schema(), model.partitionBy(),
+          properties));
       case APPEND -> {
         Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
         yield write(path, () -> DeltaTables.append(conformed, path, model.schema(), model.partitionBy(), properties));
@@ -237,6 +246,21 @@ public final class JobContext {
     };
     long rows = request.mode() == WriteMode.EMPTY ? 0 : commit.metric(DeltaMetric.NUM_OUTPUT_ROWS);
     return recordWrite(name(path), start, rows, commit.version(), request.rowsIn().orElse(null), request.details());
+  }
+
+  /**
+   * The version of the table at {@code path} when it already is what an {@link WriteMode#EMPTY} write leaves: no data
+   * file, the catalog's schema and partitioning (a staging run's quarantine, most days). Then nothing is written:
+   * writing nothing over nothing costs a Spark job and a transaction for a commit Delta does not even record. Not on
+   * a full refresh, which rebuilds.
+   */
+  private Optional<Long> alreadyEmpty(TableModel model, String path) {
+    if (config.fullRefresh() || !DeltaTables.exists(spark, path)
+        || TableMaintenance.detail(spark, path).files().files() != 0
+        || !DeltaTables.differences(spark, path, model.schema(), model.partitionBy()).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(DeltaTables.version(spark, path));
   }
 
   /**

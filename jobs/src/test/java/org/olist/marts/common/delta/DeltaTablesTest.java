@@ -68,7 +68,7 @@ class DeltaTablesTest {
         DeltaTables.append(rows.filter("id = 1"), path, CATALOG, List.of("month")),
         DeltaTables.merge(spark, path, CATALOG, List.of("month"),
             insertNew(Frames.of(DDL, new Object[] {3, "2018-03"}))),
-        DeltaTables.empty(spark, path, CATALOG, List.of("month")));
+        DeltaTables.empty(spark, path, CATALOG, List.of("month"), Map.of()));
     assertEquals(List.of(2L, 1L, 1L, 0L), commits.stream().map(c -> c.metric(c.metrics().containsKey(
         DeltaMetric.NUM_TARGET_ROWS_INSERTED.key()) ? DeltaMetric.NUM_TARGET_ROWS_INSERTED
         : DeltaMetric.NUM_OUTPUT_ROWS)).toList());

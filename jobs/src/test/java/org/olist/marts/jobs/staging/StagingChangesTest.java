@@ -51,6 +51,7 @@ class StagingChangesTest {
     lines.remove(2);
     Files.write(orders, lines, StandardCharsets.UTF_8);
     long before = Pipeline.version(warehouse, "staging", Tables.STG_ORDERS);
+    long quarantineBefore = Pipeline.version(warehouse, "quarantine", Tables.STG_ORDERS);
     long staged = Pipeline.table(warehouse, "staging", Tables.STG_ORDERS).count();
 
     new StagingJob().run(TestSpark.spark(), SampleWarehouse.config(input, warehouse, "day-2", Map.of()));
@@ -63,6 +64,9 @@ class StagingChangesTest {
     row.expect(WriteDetail.ROWS_UNCHANGED, staged - 2);
     String path = warehouse.resolve(ORDERS).toString();
     assertEquals(before + 1, DeltaTables.version(TestSpark.spark(), path), "one commit");
+    assertEquals(quarantineBefore, Pipeline.version(warehouse, "quarantine", Tables.STG_ORDERS),
+        "the quarantine, empty before and after, is not committed again");
+    AuditRow.of(warehouse, "day-2", "quarantine/" + Tables.STG_ORDERS).expect(WriteDetail.WRITE, "unchanged");
     assertEquals("true", TableMaintenance.detail(TestSpark.spark(), path).properties().get(DeltaTables.CHANGE_FEED));
     Map<String, String> feed = TestSpark.spark().read().format("delta").option("readChangeFeed", "true")
         .option("startingVersion", before + 1).load(path).select("order_id", "_change_type").collectAsList().stream()
