@@ -20,24 +20,22 @@ public final class ChangedKeys {
   }
 
   /**
-   * The orders whose lines may differ (one column, {@code order_id}, distinct): an order or item row that changed, an
-   * order whose customer row changed, and an order with a line whose product or seller row appeared or went (a line's
-   * {@code is_product_known} / {@code is_seller_known}).
+   * The orders whose lines may differ (one column, {@code order_id}, distinct): those whose person's purchase history
+   * may differ ({@link #ordersOfPersons}), and an order with a line whose product or seller row appeared or went (a
+   * line's {@code is_product_known} / {@code is_seller_known}: that order's lines only, no one's history).
    */
-  public static Dataset<Row> orders(Dataset<Row> orderChanges, Dataset<Row> itemChanges,
-                                    Dataset<Row> customerChanges, Dataset<Row> productChanges,
-                                    Dataset<Row> sellerChanges, Dataset<Row> orders, Dataset<Row> items) {
+  public static Dataset<Row> orders(Dataset<Row> ofPersons, Dataset<Row> productChanges, Dataset<Row> sellerChanges,
+                                    Dataset<Row> items) {
     Dataset<Row> ofProducts = items.join(appearedOrWent(productChanges, Columns.PRODUCT_ID),
         Keys.of(Columns.PRODUCT_ID), "left_semi").select(col(Columns.ORDER_ID));
     Dataset<Row> ofSellers = items.join(appearedOrWent(sellerChanges, Columns.SELLER_ID),
         Keys.of(Columns.SELLER_ID), "left_semi").select(col(Columns.ORDER_ID));
-    return ordersOfPersons(orderChanges, itemChanges, customerChanges, orders).union(ofProducts).union(ofSellers)
-        .distinct();
+    return ofPersons.union(ofProducts).union(ofSellers).distinct();
   }
 
   /**
-   * The orders whose person's purchase history may differ, for the persons' table: an order or item row that changed,
-   * or an order whose customer row changed.
+   * The orders whose person's purchase history may differ: an order or item row that changed, or an order whose
+   * customer row changed.
    */
   public static Dataset<Row> ordersOfPersons(Dataset<Row> orderChanges, Dataset<Row> itemChanges,
                                              Dataset<Row> customerChanges, Dataset<Row> orders) {
@@ -63,7 +61,10 @@ public final class ChangedKeys {
         .filter(col(Columns.CUSTOMER_UNIQUE_ID).isNotNull()).distinct();
   }
 
-  /** The orders whose lines are recomputed: the touched orders and every order of a touched person. */
+  /**
+   * The orders whose lines are recomputed: the touched orders ({@link #orders}) and every order of a person whose
+   * purchase history may differ ({@link #persons} of {@link #ordersOfPersons}).
+   */
   public static Dataset<Row> linesScope(Dataset<Row> touchedOrders, Dataset<Row> persons, Dataset<Row> orders,
                                         Dataset<Row> customers) {
     return orders.join(customersOf(persons, customers), Keys.of(Columns.CUSTOMER_ID), "left_semi")

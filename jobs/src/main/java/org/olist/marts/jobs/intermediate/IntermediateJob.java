@@ -83,9 +83,12 @@ public final class IntermediateJob extends OlistJob {
     }
     Dataset<Row> orderChanges = changes.of(Tables.STG_ORDERS);
     Dataset<Row> customerChanges = changes.of(Tables.STG_CUSTOMERS);
-    Dataset<Row> touched = ChangedKeys.orders(orderChanges, changes.of(Tables.STG_ORDER_ITEMS), customerChanges,
-        changes.of(Tables.STG_PRODUCTS), changes.of(Tables.STG_SELLERS), orders, items);
-    Dataset<Row> persons = ChangedKeys.persons(touched, orderChanges, customerChanges, orders, customers);
+    Dataset<Row> ofPersons = ChangedKeys.ordersOfPersons(orderChanges, changes.of(Tables.STG_ORDER_ITEMS),
+        customerChanges, orders);
+    Dataset<Row> touched = ChangedKeys.orders(ofPersons, changes.of(Tables.STG_PRODUCTS),
+        changes.of(Tables.STG_SELLERS), items);
+    // a product or seller that appeared or went changes its orders' lines, not their persons' histories
+    Dataset<Row> persons = ChangedKeys.persons(ofPersons, orderChanges, customerChanges, orders, customers);
     Dataset<Row> scope = kept(ChangedKeys.linesScope(touched, persons, orders, customers), "orders",
         Tables.ORDER_ITEMS_JOINED);
     Dataset<Row> scopedOrders = orders.join(scope, Keys.of(Columns.ORDER_ID), "left_semi");

@@ -36,8 +36,8 @@ class ChangedKeysTest {
   void anOrderChangeTouchesItsPersonsWholeHistory() {
     Dataset<Row> orderChanges = feed("stg_orders", ChangeFeed.UPDATE_POSTIMAGE,
         order("o1", "c1", "canceled", "2018-01-01 10:00:00", null, null, null, null));
-    Dataset<Row> touched = ChangedKeys.orders(orderChanges, none("stg_order_items"), none("stg_customers"),
-        none("stg_products"), none("stg_sellers"), ORDERS, ITEMS);
+    Dataset<Row> touched = ChangedKeys.orders(ChangedKeys.ordersOfPersons(orderChanges, none("stg_order_items"),
+        none("stg_customers"), ORDERS), none("stg_products"), none("stg_sellers"), ITEMS);
     assertEquals(Set.of("o1"), keys(touched));
     Dataset<Row> persons = ChangedKeys.persons(touched, orderChanges, none("stg_customers"), ORDERS, CUSTOMERS);
     assertEquals(Set.of("p1"), keys(persons));
@@ -63,8 +63,8 @@ class ChangedKeysTest {
         new Object[] {"c3", "p2", "20000", "rio de janeiro", "RJ"})
         .union(feed("stg_customers", ChangeFeed.UPDATE_POSTIMAGE,
             new Object[] {"c3", "p3", "20000", "rio de janeiro", "RJ"}));
-    Dataset<Row> touched = ChangedKeys.orders(none("stg_orders"), none("stg_order_items"), customerChanges,
-        none("stg_products"), none("stg_sellers"), ORDERS, ITEMS);
+    Dataset<Row> touched = ChangedKeys.orders(ChangedKeys.ordersOfPersons(none("stg_orders"), none("stg_order_items"),
+        customerChanges, ORDERS), none("stg_products"), none("stg_sellers"), ITEMS);
     assertEquals(Set.of("o3"), keys(touched));
     Dataset<Row> persons = ChangedKeys.persons(touched, none("stg_orders"), customerChanges, ORDERS, CUSTOMERS);
     assertEquals(Set.of("p2", "p3"), keys(persons));
@@ -79,8 +79,15 @@ class ChangedKeysTest {
             new Object[] {"prodA", "bebes", 1, 1, 1, 100, 10, 20, 30}));
     Dataset<Row> sellerChanges = feed("stg_sellers", ChangeFeed.DELETE, new Object[] {"sel3", "40000", "curitiba",
         "PR"});
-    assertEquals(Set.of("o2", "o3", "o4", "o5"), keys(ChangedKeys.orders(none("stg_orders"), none("stg_order_items"),
-        none("stg_customers"), productChanges, sellerChanges, ORDERS, ITEMS)));
+    Dataset<Row> ofPersons = ChangedKeys.ordersOfPersons(none("stg_orders"), none("stg_order_items"),
+        none("stg_customers"), ORDERS);
+    Dataset<Row> touched = ChangedKeys.orders(ofPersons, productChanges, sellerChanges, ITEMS);
+    assertEquals(Set.of("o2", "o3", "o4", "o5"), keys(touched));
+    // o2's person p1 also bought o1, whose lines and numbers stay as they are
+    Dataset<Row> persons = ChangedKeys.persons(ofPersons, none("stg_orders"), none("stg_customers"), ORDERS,
+        CUSTOMERS);
+    assertEquals(Set.of(), keys(persons));
+    assertEquals(Set.of("o2", "o3", "o4", "o5"), keys(ChangedKeys.linesScope(touched, persons, ORDERS, CUSTOMERS)));
   }
 
   @Test
