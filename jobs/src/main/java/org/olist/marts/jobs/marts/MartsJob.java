@@ -145,7 +145,8 @@ public final class MartsJob extends OlistJob {
    * Writes one dimension and returns what the fact's lookups read for it: the table as written. A Type 1 dimension
    * is written by its difference: kept when its source did not change, otherwise only the members of the source
    * rows that changed (its source's feed), or every member when the feed cannot say ({@code computed_from=whole});
-   * an append-mode batch upserts its members ({@code mode=upsert}).
+   * an append-mode batch upserts its members ({@code mode=upsert}), unless the source is the one the published
+   * version was built from.
    */
   private static Map<String, Dataset<Row>> writeDimension(JobContext ctx, String table, Dataset<Row> df,
                                                           boolean append) {
@@ -155,9 +156,12 @@ public final class MartsJob extends OlistJob {
     }
     if (append && ctx.exists(table)) {
       // the batch holds new and changed members only: scoped to its keys, the sync inserts and updates them (a
-      // member equal to its row is left alone) and deletes none of the table's others
-      Dataset<Row> batchKeys = df.select(KEYS.get(table)).distinct().localCheckpoint(true);
-      ctx.write(ctx.syncOf(table, df).scopedTo(batchKeys).withDetails(UPSERTED));
+      // member equal to its row is left alone) and deletes none of the table's others; a source read at the version
+      // the published dimension was built from holds nothing it lacks
+      ctx.writeFrom(ctx.inputsOf(table), ctx.path(table), () -> {
+        Dataset<Row> batchKeys = df.select(KEYS.get(table)).distinct().localCheckpoint(true);
+        return ctx.syncOf(table, df).scopedTo(batchKeys).withDetails(UPSERTED);
+      });
       return Map.of(table, ctx.read(table));
     }
     ctx.writeFromChanges(table, changes -> changes.whole() ? ctx.syncOf(table, df)
