@@ -384,7 +384,8 @@ class KillRecoveryIT {
       int attempt = 0;
       while (takenOver == null) {
         String runId = "takeover-" + (++attempt);
-        Process next = pipeline("staging,intermediate,marts", input, wh, runId);
+        // staging alone: what the takeover run does next is the other tests' concern
+        Process next = pipeline("staging", input, wh, runId);
         while (next.isAlive()) {
           if (oldGone == null && !alive(jvms.get(0))) {
             oldGone = Instant.now();
