@@ -2,23 +2,28 @@
 # SPEC §8 on a real cluster: the whole pipeline, through the orchestrator, on a Spark standalone master and two
 # workers on loopback (separate JVMs, executors in their own JVMs, built from the project's jars), and one
 # worker killed with kill -9 while the pipeline runs. Exits 0 only when the run succeeded, the event logs show
-# executors on both workers, and every table equals a local-mode run on the same generated input.
-# Every process it starts is stopped on exit, failure or interrupt.
-#   scripts/cluster-test.sh [--scale SF] [--work DIR] [--no-kill]
+# executors on both workers, and every table equals a local-mode run on the same generated input. With --s3 the
+# input and the warehouse are on s3a:// (S3Proxy on loopback, as scripts/s3-test.sh; the executors take the made-up
+# credentials from their worker's environment). Every process it starts is stopped on exit, failure or interrupt.
+#   scripts/cluster-test.sh [--scale SF] [--work DIR] [--no-kill] [--s3]
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 source "$OLIST_ROOT/scripts/lib/e2e.sh"
 source "$OLIST_ROOT/scripts/lib/standalone.sh"
+source "$OLIST_ROOT/scripts/lib/s3proxy.sh"
 
 scale=0.01
 work=$OLIST_ROOT/target/cluster-test
 kill_worker=1
+s3=0
+BUCKET=olist
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --scale) scale=${2:?--scale needs a value}; shift 2 ;;
     --work) work=${2:?--work needs a value}; shift 2 ;;
     --no-kill) kill_worker=0; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --s3) s3=1; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "ERROR: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -28,18 +33,26 @@ pipeline_pid=""
 e2e_cleanup() {
   [[ -n "$pipeline_pid" ]] && kill -TERM "$pipeline_pid" 2>/dev/null && pkill -TERM -f "run-id cluster-test-$$" 2>/dev/null
   standalone_stop
+  s3proxy_stop
 }
 e2e_init cluster-test "$work"
 mkdir -p "$work/events"
 
 e2e_generate "$scale" "$E2E_SEED" "$work/input"
 e2e_reference "$work/input"
+input=$work/input warehouse=$work/wh-cluster S3_ARGS=()
+if ((s3)); then
+  # started before the workers: their executors inherit the credentials from the environment
+  s3proxy_start "$work/s3-data" "$BUCKET"
+  s3proxy_generate "$scale" "$work/s3-data" "$BUCKET"
+  input=s3a://$BUCKET/raw warehouse=s3a://$BUCKET/warehouse
+fi
 
 step "starting a standalone master and 2 workers on 127.0.0.1"
 standalone_start "$work/cluster" 2 1 1536m || fail "the standalone cluster did not start"
 echo "master $STANDALONE_MASTER, UI $STANDALONE_UI"
 
-step "the pipeline on $STANDALONE_MASTER"
+step "the pipeline on $STANDALONE_MASTER, input $input, warehouse $warehouse"
 export SPARK_LOCAL_IP=127.0.0.1
 # conf/cluster.conf as users run it, with shuffles sized to this tiny input (two one-core executors), and not
 # taken for a small run: compiled code, adaptive execution, four shuffle partitions. The local reference runs this
@@ -55,7 +68,7 @@ CONF
 c1=-XX:TieredStopAtLevel=1
 OLIST_JAVA_OPTS="$c1 ${OLIST_JAVA_OPTS:-}" \
   "$OLIST_ROOT/scripts/run-pipeline.sh" --conf "$work/cluster-test.conf" --master "$STANDALONE_MASTER" \
-  --input "$work/input" --warehouse "$work/wh-cluster" --run-id "cluster-test-$$" -- \
+  --input "$input" --warehouse "$warehouse" --run-id "cluster-test-$$" -- "${S3_ARGS[@]}" \
   --conf spark.eventLog.enabled=true --conf spark.eventLog.dir="file://$work/events" \
   --conf spark.eventLog.compress=false --conf "spark.executor.extraJavaOptions=-Duser.timezone=UTC $c1" \
   --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
@@ -89,5 +102,10 @@ expect=()
 python3 "$OLIST_ROOT/scripts/lib/event_log_summary.py" "$work/events" 6 2 "${expect[@]}" \
   || fail "the event logs do not show six applications with executors on both workers${killed:+ and the lost one}"
 
-e2e_compare "$work/input" "$work/wh-cluster"
+if ((s3)); then
+  [[ -d "$work/s3-data/$BUCKET/warehouse/marts/fct_order_items/_delta_log" ]] \
+    || fail "the fact's Delta log is not in the S3 server's storage"
+fi
+e2e_compare "$work/input" "$warehouse" "${S3_ARGS[@]}"
+((s3)) && s3proxy_no_leak
 echo "cluster-test passed"

@@ -10,7 +10,8 @@ standalone_spark_home() {
   local home=$1 jar
   rm -rf "$home"
   mkdir -p "$home/jars" "$home/conf"
-  tr ':' '\n' < "$CLASSPATH_FILE" | while read -r jar; do
+  # the file ends without a newline: its last jar is read too
+  tr ':' '\n' < "$CLASSPATH_FILE" | while read -r jar || [[ -n "$jar" ]]; do
     [[ -n "$jar" && -f "$jar" ]] && ln -sf "$jar" "$home/jars/$(basename "$jar")"
   done
   echo "Spark 4.0.1 (Scala 2.13, Hadoop 3.4.1) assembled from the olist-marts classpath" > "$home/RELEASE"
