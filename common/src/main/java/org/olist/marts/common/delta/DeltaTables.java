@@ -164,8 +164,14 @@ public final class DeltaTables {
    */
   public static List<String> differences(SparkSession spark, String path, StructType schema,
                                          List<String> partitionBy) {
+    return differences(spark, path, schema, partitionBy, TableMaintenance.detail(spark, path));
+  }
+
+  /** As {@link #differences(SparkSession, String, StructType, List)}, for a caller that read the detail already. */
+  public static List<String> differences(SparkSession spark, String path, StructType schema,
+                                         List<String> partitionBy, TableMaintenance.Detail detail) {
     StructType current = DeltaTable.forPath(spark, path).toDF().schema();
-    List<String> partitions = TableMaintenance.detail(spark, path).partitionColumns();
+    List<String> partitions = detail.partitionColumns();
     List<String> out = new ArrayList<>();
     for (StructField f : current.fields()) {
       if (!List.of(schema.fieldNames()).contains(f.name())) {

@@ -255,9 +255,12 @@ public final class JobContext {
    * a full refresh, which rebuilds.
    */
   private Optional<Long> alreadyEmpty(TableModel model, String path) {
-    if (config.fullRefresh() || !DeltaTables.exists(spark, path)
-        || TableMaintenance.detail(spark, path).files().files() != 0
-        || !DeltaTables.differences(spark, path, model.schema(), model.partitionBy()).isEmpty()) {
+    if (config.fullRefresh() || !DeltaTables.exists(spark, path)) {
+      return Optional.empty();
+    }
+    TableMaintenance.Detail detail = TableMaintenance.detail(spark, path);
+    if (detail.files().files() != 0
+        || !DeltaTables.differences(spark, path, model.schema(), model.partitionBy(), detail).isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(DeltaTables.version(spark, path));
