@@ -4,8 +4,11 @@
 # worker killed with kill -9 while the pipeline runs. Exits 0 only when the run succeeded, the event logs show
 # executors on both workers, and every table equals a local-mode run on the same generated input. With --s3 the
 # input and the warehouse are on s3a:// (S3Proxy on loopback, as scripts/s3-test.sh; the executors take the made-up
-# credentials from their worker's environment). Every process it starts is stopped on exit, failure or interrupt.
-#   scripts/cluster-test.sh [--scale SF] [--work DIR] [--no-kill] [--s3]
+# credentials from their worker's environment). --input runs a folder of CSVs instead of generated ones, and
+# --reference takes a finished local-mode run of that input with the same build and configuration as the reference
+# instead of running one (CI: the embedded sample and README command 1's warehouse). Every process it starts is
+# stopped on exit, failure or interrupt.
+#   scripts/cluster-test.sh [--scale SF | --input DIR] [--reference DIR] [--work DIR] [--no-kill] [--s3]
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/launcher.sh"
 source "$OLIST_ROOT/scripts/lib/e2e.sh"
@@ -16,6 +19,8 @@ scale=0.01
 work=$OLIST_ROOT/target/cluster-test
 kill_worker=1
 s3=0
+given_input=""
+reference=""
 BUCKET=olist
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -23,7 +28,9 @@ while [[ $# -gt 0 ]]; do
     --work) work=${2:?--work needs a value}; shift 2 ;;
     --no-kill) kill_worker=0; shift ;;
     --s3) s3=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --input) given_input=${2:?--input needs a folder}; shift 2 ;;
+    --reference) reference=${2:?--reference needs a folder}; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "ERROR: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -38,13 +45,26 @@ e2e_cleanup() {
 e2e_init cluster-test "$work"
 mkdir -p "$work/events"
 
-e2e_generate "$scale" "$E2E_SEED" "$work/input"
-e2e_reference "$work/input"
-input=$work/input warehouse=$work/wh-cluster S3_ARGS=()
+if [[ -n "$given_input" ]]; then
+  local_input=$(cd "$given_input" && pwd) || fail "no input folder $given_input"
+else
+  local_input=$work/input
+  e2e_generate "$scale" "$E2E_SEED" "$local_input"
+fi
+if [[ -n "$reference" ]]; then
+  e2e_given_reference "$reference"
+else
+  e2e_reference "$local_input"
+fi
+input=$local_input warehouse=$work/wh-cluster S3_ARGS=()
 if ((s3)); then
   # started before the workers: their executors inherit the credentials from the environment
   s3proxy_start "$work/s3-data" "$BUCKET"
-  s3proxy_generate "$scale" "$work/s3-data" "$BUCKET"
+  if [[ -n "$given_input" ]]; then
+    s3proxy_upload "$local_input" "$work/s3-data" "$BUCKET"
+  else
+    s3proxy_generate "$scale" "$work/s3-data" "$BUCKET"
+  fi
   input=s3a://$BUCKET/raw warehouse=s3a://$BUCKET/warehouse
 fi
 
@@ -106,6 +126,6 @@ if ((s3)); then
   [[ -d "$work/s3-data/$BUCKET/warehouse/marts/fct_order_items/_delta_log" ]] \
     || fail "the fact's Delta log is not in the S3 server's storage"
 fi
-e2e_compare "$work/input" "$warehouse" "${S3_ARGS[@]}"
+e2e_compare "$local_input" "$warehouse" "${S3_ARGS[@]}"
 ((s3)) && s3proxy_no_leak
 echo "cluster-test passed"

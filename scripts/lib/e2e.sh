@@ -32,12 +32,14 @@ e2e_generate() {
     || { cat "$log" >&2; fail "data generation into $out"; }
 }
 
-# e2e_reference INPUT: the local-mode run every table is compared with, in $E2E_WORK/wh-local. The same input,
-# jar, classpath, configuration and seeds give the same tables, so a reference is kept under
+# e2e_reference INPUT: the local-mode run every table is compared with, in $E2E_WORK/wh-local (E2E_REFERENCE). The
+# same input, jar, classpath, configuration and seeds give the same tables, so a reference is kept under
 # target/e2e-reference/<hash of those> and the next script with that input copies it instead of running again
 # (cluster-test.sh and s3-test.sh generate the same input).
+E2E_REFERENCE=""
 e2e_reference() {
   local input=$1 key cache
+  E2E_REFERENCE=$E2E_WORK/wh-local
   key=$( (cd "$input" && sha256sum -- *; sha256sum "$APP_JAR" "$CLASSPATH_FILE" "$OLIST_ROOT"/conf/*.conf \
     "$OLIST_ROOT"/conf/catalog/*.conf "$OLIST_ROOT"/data/seeds/*) | sha256sum | cut -c1-16)
   cache="$OLIST_ROOT/target/e2e-reference/$key"
@@ -53,13 +55,21 @@ e2e_reference() {
     && echo "$E2E_NAME" > "$cache/complete" || echo "could not keep the reference in $cache" >&2
 }
 
+# e2e_given_reference DIR: a finished local-mode run of the same input with the same build and configuration (in
+# CI, README command 1's warehouse) is the reference instead.
+e2e_given_reference() {
+  [[ -d "$1/marts/fct_order_items/_delta_log" ]] || fail "--reference $1 holds no finished run (no marts/fct_order_items)"
+  E2E_REFERENCE=$(cd "$1" && pwd)
+  step "reference: the local-mode run in $E2E_REFERENCE"
+}
+
 # e2e_compare INPUT WAREHOUSE [spark-submit args...]: every table of WAREHOUSE equals the reference's.
 e2e_compare() {
   local input=$1 warehouse=$2
   shift 2
   step "comparing every table of $warehouse with the local-mode run"
   olist_submit "" org.olist.marts.jobs.verify.CompareJob "$@" -- --conf "$OLIST_ROOT/conf/local.conf" \
-    --input "$input" --warehouse "$warehouse" --expected "$E2E_WORK/wh-local" > "$E2E_WORK/compare.log" 2>&1 \
+    --input "$input" --warehouse "$warehouse" --expected "$E2E_REFERENCE" > "$E2E_WORK/compare.log" 2>&1 \
     || { grep -a -E 'ERROR|Cannot' "$E2E_WORK/compare.log" >&2; fail "tables of $warehouse differ from the local-mode run"; }
   grep -a -E 'All [0-9]+ tables' "$E2E_WORK/compare.log"
 }

@@ -56,8 +56,37 @@ PROPS
 s3proxy_generate() {
   local scale=$1 data=$2 bucket=$3
   e2e_generate "$scale" "$E2E_SEED" "s3a://$bucket/raw" "${S3_ARGS[@]}"
-  cmp <(cd "$E2E_WORK/input" && cat $(ls)) <(cd "$data/$bucket/raw" && cat $(ls)) >/dev/null \
-    || fail "the input written to S3 differs from the local one"
+  s3proxy_same_input "$E2E_WORK/input" "$data/$bucket/raw"
+}
+
+# s3proxy_upload INPUT DATA BUCKET: the local folder INPUT copied to s3a://BUCKET/raw through S3A
+# (Hadoop's FsShell, given the settings of S3_ARGS as a core-site.xml of the work folder), checked byte for byte.
+s3proxy_upload() {
+  local input=$1 data=$2 bucket=$3 arg conf=$E2E_WORK/hadoop-conf
+  step "copying $input to s3a://$bucket/raw"
+  mkdir -p "$conf"
+  {
+    echo '<configuration>'
+    for arg in "${S3_ARGS[@]}"; do
+      [[ $arg == spark.hadoop.* ]] || continue
+      arg=${arg#spark.hadoop.}
+      echo "  <property><name>${arg%%=*}</name><value>${arg#*=}</value></property>"
+    done
+    echo '</configuration>'
+  } > "$conf/core-site.xml"
+  # S3A sees a folder once it holds an object, and the filesystem backend serves no empty folder (FsShell's put wants
+  # the destination's folder): one file placed in the backend's storage makes raw/ appear, and the put through S3A
+  # replaces it (with the ETag S3A needs to read it) and adds the others.
+  mkdir -p "$data/$bucket/raw" && cp "$input/$(ls "$input" | head -1)" "$data/$bucket/raw/"
+  "$(olist_java)" -cp "$conf:$APP_JAR:$(cat "$CLASSPATH_FILE")" org.apache.hadoop.fs.FsShell \
+    -put -d -f "$input"/* "s3a://$bucket/raw/" > "$E2E_WORK/upload.log" 2>&1 \
+    || { cat "$E2E_WORK/upload.log" >&2; fail "cannot copy $input to s3a://$bucket/raw"; }
+  s3proxy_same_input "$input" "$data/$bucket/raw"
+}
+
+s3proxy_same_input() {
+  cmp <(cd "$1" && cat $(ls)) <(cd "$2" && cat $(ls)) >/dev/null \
+    || fail "the input written to S3 ($2) differs from $1"
 }
 
 # s3proxy_no_leak: fails when the made-up secret is in a configuration file of the repository.
