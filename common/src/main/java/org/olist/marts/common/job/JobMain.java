@@ -79,9 +79,9 @@ public final class JobMain {
     long rows = 0;
     try {
       List<TableResult> results = job.run(spark, config);
-      rows = results.stream().mapToLong(TableResult::rows).sum();
-      LOG.info("Job {} succeeded: {} tables, {} rows written (run {})", job.name(), results.size(), rows,
-          config.runId());
+      rows = results.stream().mapToLong(TableResult::rowsWritten).sum();
+      LOG.info("Job {} succeeded: {} tables ({} unchanged), {} rows written (run {})", job.name(), results.size(),
+          results.stream().filter(TableResult::unchanged).count(), rows, config.runId());
       code = JobOutcome.OK;
     } catch (OlistException e) {
       LOG.error("Job {} failed: {}", job.name(), e.getMessage());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -75,7 +76,12 @@ class UnchangedInputsTest {
     assertEquals("no published version", builtBecause(wh, "first"));
     long version = version(wh);
     for (String runId : List.of("second", "third")) {
-      assertEquals(0, run(wh, runId, "v1", "rule-a", false).builds, runId + " reads and writes nothing");
+      FromInputs job = new FromInputs("v1", "rule-a");
+      JobOutcome outcome = JobMain.run(job, TestSpark.spark(), TestSpark.config(wh.toString(), wh,
+          Map.of(OlistConfig.RUN_ID, runId)), Instant.now());
+      assertTrue(outcome.succeeded());
+      assertEquals(0, job.builds, runId + " reads and writes nothing");
+      assertEquals(0, outcome.rows(), "the orchestrator's progress line counts no row written");
       assertEquals(version, version(wh), runId + " commits nothing");
       Row row = auditRow(wh, runId);
       assertEquals(JobRun.SUCCEEDED, row.getAs("status"));
