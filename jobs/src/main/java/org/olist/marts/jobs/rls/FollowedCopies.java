@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.olist.marts.common.audit.Details;
 import org.olist.marts.common.audit.RunDetail;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.config.IncrementalMode;
 import org.olist.marts.common.delta.ChangeFeed;
 import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.job.InputChanges;
@@ -152,8 +153,9 @@ final class FollowedCopies {
     Dataset<Row> ofSellers = fact.join(sellerChanges, Keys.of(MartColumns.SELLER_SK), "left_semi")
         .select(col(MartColumns.CUSTOMER_SK), col(MartColumns.PRODUCT_SK)).localCheckpoint(true);
     // where a person's order went: a changed customer row, or an order line now naming another customer
-    Dataset<Row> movedCustomers = ctx.changesOf(Tables.STG_CUSTOMERS, since).select(col(Columns.CUSTOMER_ID));
-    Dataset<Row> lineChanges = ctx.changesOf(Tables.ORDER_ITEMS_JOINED, since);
+    Dataset<Row> movedCustomers = batchChanges(ctx.changesOf(Tables.STG_CUSTOMERS, since))
+        .select(col(Columns.CUSTOMER_ID));
+    Dataset<Row> lineChanges = batchChanges(ctx.changesOf(Tables.ORDER_ITEMS_JOINED, since));
     Dataset<Row> movedPersons = ctx.read(Tables.ORDER_ITEMS_JOINED)
         .join(movedCustomers, Keys.of(Columns.CUSTOMER_ID), "left_semi").select(col(Columns.CUSTOMER_UNIQUE_ID))
         .union(lineChanges.select(col(Columns.CUSTOMER_UNIQUE_ID)));
@@ -167,6 +169,16 @@ final class FollowedCopies {
     LOG.info("The secured copies follow the changes: {} persons and {} products touched", persons.count(),
         products.count());
     return new Touched(persons, products);
+  }
+
+  /**
+   * The changes of a staging or intermediate table that say something of the marts: all of them, but in append mode,
+   * where those tables hold one batch, the rows of the batch before, which leave them as the next batch arrives
+   * (deletes in their feed) while nothing leaves the marts.
+   */
+  private Dataset<Row> batchChanges(Dataset<Row> feed) {
+    return ctx.config().incrementalMode() == IncrementalMode.APPEND
+        ? feed.filter(col(ChangeFeed.CHANGE_TYPE).notEqual(ChangeFeed.DELETE)) : feed;
   }
 
   /** One set's copy of {@code table}: {@code rows} merged by their difference into the rows of the {@code scope} keys. */

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.sql.Timestamp;
@@ -57,6 +58,10 @@ public final class SecuredCopies {
   static final String STATE = "_seller_state";
   private static final String VISIBLE_NUMBER = "_visible_number";
   private static final String RECENCY = "_recency";
+  private static final String LATEST_DATE = "_latest_order_date";
+  private static final String FACT_NUMBER = "_fact_sequence_number";
+  private static final String LOCATED = "_located";
+  private static final String OWN = "_own_";
   private static final String WHOLE_TABLE = "";
 
   private SecuredCopies() {
@@ -74,7 +79,8 @@ public final class SecuredCopies {
   /**
    * Each set's lines of {@link #stated} rows (a line once per set that sees its state), renumbered within the set;
    * the fact's columns but {@code row_hash} and {@code loaded_at} ({@link #stamped} adds them when the rows are
-   * written), and {@link #ACCESS_SET}.
+   * written), {@link #ACCESS_SET}, and the fact's own number, which only {@link #customers} reads (to tell a
+   * person's latest order) and neither {@link #stamped} nor {@link #prints} keeps.
    */
   public static Dataset<Row> lines(Dataset<Row> stated, Map<String, ? extends Collection<String>> statesBySet) {
     String[] columns = Arrays.stream(stated.columns())
@@ -90,8 +96,9 @@ public final class SecuredCopies {
             .orderBy(col(Columns.ORDER_SEQUENCE_NUMBER), col(Columns.ORDER_ID))))
         .select(col(ACCESS_SET), col(Columns.ORDER_ID), col(VISIBLE_NUMBER));
     return visible.join(orders, Keys.of(ACCESS_SET, Columns.ORDER_ID), "left")
+        .withColumn(FACT_NUMBER, col(Columns.ORDER_SEQUENCE_NUMBER))
         .withColumn(Columns.ORDER_SEQUENCE_NUMBER, col(VISIBLE_NUMBER).cast(DataTypes.IntegerType))
-        .select(withSet(columns));
+        .select(withSet(Stream.concat(Arrays.stream(columns), Stream.of(FACT_NUMBER)).toArray(String[]::new)));
   }
 
   /**
@@ -131,7 +138,12 @@ public final class SecuredCopies {
 
   /**
    * Each set's persons of its {@code lines}, their figures counted from those lines and their location that of
-   * their most recent visible order ({@code locations}: {@link #orderLocations}); and the unknown member.
+   * their most recent visible order; and the unknown member. An order is located by {@code locations}
+   * ({@link #orderLocations}); one it does not hold (append mode: staging holds one batch, so an order of an
+   * earlier batch is not there) is located by the person's own {@code dim_customers} row only when it is the
+   * person's latest order (its number in the fact is their row's number of orders, its date their last order
+   * date): that row is located by it. Otherwise
+   * the location is unknown (null), never that of another order, which may be hidden from the set.
    */
   public static Dataset<Row> customers(Dataset<Row> dimCustomers, Dataset<Row> lines, Dataset<Row> locations,
                                        Collection<String> sets) {
@@ -142,19 +154,28 @@ public final class SecuredCopies {
             countDistinct(col(Columns.ORDER_ID)).alias(Columns.ORDER_COUNT));
     // the visible numbering follows purchase time, ties by order id: the highest is the most recent visible order
     Dataset<Row> latest = known.select(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK), col(Columns.ORDER_ID),
-            col(Columns.ORDER_SEQUENCE_NUMBER)).distinct()
+            col(Columns.ORDER_SEQUENCE_NUMBER), col(FACT_NUMBER), col(Columns.ORDER_DATE).as(LATEST_DATE)).distinct()
         .withColumn(RECENCY, row_number().over(Window.partitionBy(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK))
             .orderBy(col(Columns.ORDER_SEQUENCE_NUMBER).desc_nulls_last(), col(Columns.ORDER_ID).desc())))
         .filter(col(RECENCY).equalTo(1))
-        .join(locations, Keys.of(Columns.ORDER_ID), "left")
-        .select(col(ACCESS_SET), col(MartColumns.CUSTOMER_SK), col(Columns.CUSTOMER_CITY),
-            col(MartColumns.CUSTOMER_STATE_CODE), col(Columns.CUSTOMER_ZIP));
-    Dataset<Row> persons = dimCustomers.select(col(MartColumns.CUSTOMER_SK), col(Columns.CUSTOMER_UNIQUE_ID))
+        .join(locations.withColumn(LOCATED, lit(true)), Keys.of(Columns.ORDER_ID), "left");
+    Dataset<Row> own = dimCustomers.select(col(MartColumns.CUSTOMER_SK), col(Columns.CUSTOMER_UNIQUE_ID),
+        col(Columns.CUSTOMER_CITY).as(OWN + Columns.CUSTOMER_CITY),
+        col(MartColumns.CUSTOMER_STATE_CODE).as(OWN + MartColumns.CUSTOMER_STATE_CODE),
+        col(Columns.CUSTOMER_ZIP).as(OWN + Columns.CUSTOMER_ZIP),
+        col(Columns.ORDER_COUNT).as(OWN + Columns.ORDER_COUNT),
+        col(Columns.LAST_ORDER_DATE).as(OWN + Columns.LAST_ORDER_DATE));
+    Column theirLatest = col(FACT_NUMBER).cast(DataTypes.LongType)
+        .equalTo(col(OWN + Columns.ORDER_COUNT)).and(col(LATEST_DATE).equalTo(col(OWN + Columns.LAST_ORDER_DATE)));
+    Dataset<Row> persons = own
         .join(figures, Keys.of(MartColumns.CUSTOMER_SK), "inner")
-        .join(latest, Keys.of(ACCESS_SET, MartColumns.CUSTOMER_SK), "inner")
+        .join(latest, Keys.of(ACCESS_SET, MartColumns.CUSTOMER_SK), "inner");
+    for (String c : List.of(Columns.CUSTOMER_CITY, MartColumns.CUSTOMER_STATE_CODE, Columns.CUSTOMER_ZIP)) {
+      persons = persons.withColumn(c, when(col(LOCATED).isNotNull(), col(c)).when(theirLatest, col(OWN + c)));
+    }
+    return unknownMember(dimCustomers, MartColumns.CUSTOMER_SK, sets).unionByName(persons
         .withColumn(Columns.IS_REPEAT_BUYER, col(Columns.ORDER_COUNT).gt(1))
-        .select(withSet(dimCustomers.columns()));
-    return unknownMember(dimCustomers, MartColumns.CUSTOMER_SK, sets).unionByName(persons);
+        .select(withSet(dimCustomers.columns())));
   }
 
   /** Each set's sellers of its states, and the unknown member. */
@@ -204,7 +225,8 @@ public final class SecuredCopies {
    */
   public static Map<String, Map<String, Print>> prints(Dataset<Row> table, String partitionColumn) {
     Column[] hashed = Arrays.stream(table.columns())
-        .filter(c -> !c.equals(MartColumns.LOADED_AT) && !c.equals(Columns.ROW_HASH) && !c.equals(ACCESS_SET))
+        .filter(c -> !c.equals(MartColumns.LOADED_AT) && !c.equals(Columns.ROW_HASH) && !c.equals(ACCESS_SET)
+            && !c.equals(FACT_NUMBER))
         .sorted()
         .map(c -> col(c)).toArray(Column[]::new);
     Column partition = partitionColumn == null ? lit(WHOLE_TABLE) : col(partitionColumn);

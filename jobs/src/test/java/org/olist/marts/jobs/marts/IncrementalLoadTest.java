@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -46,10 +47,12 @@ import org.olist.marts.jobs.marts.fact.FactLoader;
 import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.quality.TestJob;
+import org.olist.marts.jobs.rls.RlsJob;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.Csv;
 import org.olist.marts.jobs.testing.JobTest;
+import org.olist.marts.jobs.testing.OlistData;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 import org.olist.marts.jobs.verify.CompareJob;
@@ -68,6 +71,7 @@ import org.olist.marts.jobs.warehouse.Tables;
 @JobTest
 class IncrementalLoadTest {
   private static final double SCALE = 0.005;
+  private static final String SEEDS = OlistData.sample().getParent().resolve("seeds").toString();
   private static final long SEED = 5;
   private static final List<LocalDate> SNAPSHOTS = List.of(LocalDate.of(2018, 2, 28));
   private static final Set<String> OPTIONAL = Set.of("olist_order_reviews_dataset.csv",
@@ -450,7 +454,7 @@ class IncrementalLoadTest {
   @Test
   void appendModeLoadsLateLinesAndCancellationsAndEqualsAFullRefreshOfTheUnion() throws IOException {
     Path wh = dir.resolve("wh-append");
-    Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append");
+    Map<String, Object> append = Map.of(OlistConfig.INCREMENTAL_MODE, "append", OlistConfig.RLS_SEEDS, SEEDS);
     Path base = snapshot("append-base", LocalDate.of(2018, 4, 30));
     List<String[]> orders = ordersOf(base);
     Map<String, Long> ordersPerPerson = personsOf(base);
@@ -466,7 +470,9 @@ class IncrementalLoadTest {
         && !o[0].equals(late) && !o[0].equals(fresh)).toList(), new Timestamp(mark.getTime() - 40 * 86_400_000L));
 
     Path initial = keepOrders(base, dir.resolve("append-initial"), id -> !id.equals(late) && !id.equals(fresh));
-    Pipeline.run(config(initial, wh, "append-1", append));
+    OlistConfig first = config(initial, wh, "append-1", append);
+    Pipeline.run(first);
+    new RlsJob().run(TestSpark.spark(), first);
     assertEquals("delivered", fact(wh).filter("order_id = '" + canceled + "'").first().getAs("order_status"));
 
     // the world after the batch: the base with the order canceled (same timestamps); the batch holds three orders
@@ -476,6 +482,7 @@ class IncrementalLoadTest {
         id -> id.equals(late) || id.equals(fresh) || id.equals(canceled));
     OlistConfig second = config(batch, wh, "append-2", append);
     Pipeline.run(second);
+    new RlsJob().run(TestSpark.spark(), second);
     new TestJob().run(TestSpark.spark(), second);
 
     AuditRow details = factDetails(wh, "append-2");
@@ -498,11 +505,40 @@ class IncrementalLoadTest {
         + Long.parseLong(persons.get(WriteDetail.ROWS_UPDATED)) <= 3, "the batch's persons only: " + persons);
 
     Path refreshed = dir.resolve("wh-append-reference");
-    Pipeline.run(config(union, refreshed, "union", Map.of(OlistConfig.FULL_REFRESH, true)));
+    OlistConfig refresh = config(union, refreshed, "union", Map.of(OlistConfig.FULL_REFRESH, true,
+        OlistConfig.RLS_SEEDS, SEEDS));
+    Pipeline.run(refresh);
+    new RlsJob().run(TestSpark.spark(), refresh);
     JavaDataFrameSuiteBase frames = new JavaDataFrameSuiteBase();
     frames.assertDataFrameNoOrderEquals(fact(refreshed).drop("loaded_at"), fact(wh).drop("loaded_at"));
     frames.assertDataFrameNoOrderEquals(Pipeline.table(refreshed, "marts", Tables.DIM_CUSTOMERS),
         Pipeline.table(wh, "marts", Tables.DIM_CUSTOMERS));
+    assertLocatedAsTheRefresh(wh, refreshed, 3);
+  }
+
+  /**
+   * Each set's copy of dim_customers after the append batches: every located person located as the full refresh of
+   * their union locates them, and at most {@code batchPersons} more persons unknown (append mode does not know where
+   * an earlier batch's order went: SecuredCopies.customers). The batch before leaving staging touches no copy.
+   */
+  private static void assertLocatedAsTheRefresh(Path wh, Path refreshed, int batchPersons) throws IOException {
+    List<String> sets;
+    try (Stream<Path> dirs = Files.list(wh.resolve(Tables.SECURE_DIR))) {
+      sets = dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList();
+    }
+    assertTrue(sets.contains("national"), "the default seeds' sets: " + sets);
+    for (String set : sets) {
+      String layer = Tables.SECURE_DIR + "/" + set;
+      Dataset<Row> got = Pipeline.table(wh, layer, Tables.DIM_CUSTOMERS);
+      Dataset<Row> want = Pipeline.table(refreshed, layer, Tables.DIM_CUSTOMERS);
+      Dataset<Row> located = got.filter("customer_city IS NOT NULL");
+      new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(
+          want.join(located.select("customer_sk"), "customer_sk").selectExpr(located.columns()), located);
+      long unknown = got.filter("customer_city IS NULL").count();
+      long unknownThere = want.filter("customer_city IS NULL").count();
+      assertTrue(unknown <= unknownThere + batchPersons, set + ": " + unknown + " persons without a location, "
+          + unknownThere + " in the refresh");
+    }
   }
 
   // ---------------------------------------------------------------- helpers
