@@ -58,7 +58,8 @@ e2e_reference() {
 # e2e_given_reference DIR: a finished local-mode run of the same input with the same build and configuration (in
 # CI, README command 1's warehouse) is the reference instead.
 e2e_given_reference() {
-  [[ -d "$1/marts/fct_order_items/_delta_log" ]] || fail "--reference $1 holds no finished run (no marts/fct_order_items)"
+  [[ -d "$1/marts/fct_order_items/_delta_log" ]] \
+    || fail "--reference $1 holds no finished run (no marts/fct_order_items)"
   E2E_REFERENCE=$(cd "$1" && pwd)
   step "reference: the local-mode run in $E2E_REFERENCE"
 }

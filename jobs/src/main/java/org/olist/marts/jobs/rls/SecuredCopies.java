@@ -142,8 +142,8 @@ public final class SecuredCopies {
    * ({@link #orderLocations}); one it does not hold (append mode: staging holds one batch, so an order of an
    * earlier batch is not there) is located by the person's own {@code dim_customers} row only when it is the
    * person's latest order (its number in the fact is their row's number of orders, its date their last order
-   * date): that row is located by it. Otherwise
-   * the location is unknown (null), never that of another order, which may be hidden from the set.
+   * date): that row is located by it. Otherwise the location is unknown (null), never that of another order,
+   * which may be hidden from the set.
    */
   public static Dataset<Row> customers(Dataset<Row> dimCustomers, Dataset<Row> lines, Dataset<Row> locations,
                                        Collection<String> sets) {

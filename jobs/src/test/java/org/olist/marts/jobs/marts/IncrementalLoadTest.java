@@ -47,6 +47,7 @@ import org.olist.marts.jobs.marts.fact.HighWaterMark;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.quality.TestJob;
 import org.olist.marts.jobs.rls.RlsJob;
+import org.olist.marts.jobs.rls.RlsSeeds;
 import org.olist.marts.jobs.staging.StagingJob;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.Csv;
@@ -542,11 +543,9 @@ class IncrementalLoadTest {
 
   /** The default seeds' groups, and two users: one NATIONAL, one SUL (two access sets instead of seven). */
   private static Path twoSets(Path seeds) throws IOException {
-    Files.createDirectories(seeds);
-    Path defaults = OlistData.sample().getParent().resolve("seeds");
-    Files.copy(defaults.resolve("rls_access_groups.csv"), seeds.resolve("rls_access_groups.csv"));
-    Files.writeString(seeds.resolve("rls_users.csv"), "user_email,access_group,access_level\n"
-        + "ceo@olist.com,NATIONAL,executive\nsul.manager@olist.com,SUL,regional_manager\n");
+    Pipeline.copy(OlistData.sample().getParent().resolve("seeds"), seeds);
+    Files.write(seeds.resolve(RlsSeeds.USERS_FILE), List.of(String.join(",", RlsSeeds.USERS_HEADER),
+        "ceo@olist.com,NATIONAL,executive", "sul.manager@olist.com,SUL,regional_manager"), StandardCharsets.UTF_8);
     return seeds;
   }
 
