@@ -86,6 +86,15 @@ public final class TableSync {
       return new Synced(Mode.REPLACED, Optional.of(because), rows, 0, 0, 0, 0, 0, rows, commit.version());
     }
 
+    /** The rows the write changed: every row of a replacement, the rows merged in or out, none when unchanged. */
+    public long rowsWritten() {
+      return switch (mode) {
+        case REPLACED -> rows;
+        case MERGED -> inserted + updated + deleted;
+        case UNCHANGED -> 0;
+      };
+    }
+
     @Override
     public Map<String, String> asMap() {
       if (mode == Mode.REPLACED) {

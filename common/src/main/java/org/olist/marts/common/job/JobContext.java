@@ -217,13 +217,14 @@ public final class JobContext {
     if (request.mode() == WriteMode.SYNC) {
       Dataset<Row> conformed = conform(model, request.rows().orElseThrow());
       TableSync.Synced synced = write(path, () -> sync(model, path, properties, conformed, request.scope()));
-      return recordWrite(name(path), start, synced.rows(), synced.version(), request.rowsIn().orElse(null),
+      return recordWrite(name(path), start, synced.rows(), synced.rowsWritten(), synced.version(),
+          request.rowsIn().orElse(null),
           request.details().and(synced));
     }
     if (request.mode() == WriteMode.EMPTY) {
       Optional<Long> empty = alreadyEmpty(model, path);
       if (empty.isPresent()) {
-        return recordWrite(name(path), start, 0, empty.get(), request.rowsIn().orElse(null), request.details()
+        return recordWrite(name(path), start, 0, 0, empty.get(), request.rowsIn().orElse(null), request.details()
             .and(() -> Details.of(WriteDetail.WRITE, TableSync.Mode.UNCHANGED.word())));
       }
     }
@@ -245,7 +246,8 @@ public final class JobContext {
       case SYNC -> throw new IllegalStateException("written above");
     };
     long rows = request.mode() == WriteMode.EMPTY ? 0 : commit.metric(DeltaMetric.NUM_OUTPUT_ROWS);
-    return recordWrite(name(path), start, rows, commit.version(), request.rowsIn().orElse(null), request.details());
+    return recordWrite(name(path), start, rows, rows, commit.version(), request.rowsIn().orElse(null),
+        request.details());
   }
 
   /**
@@ -385,17 +387,20 @@ public final class JobContext {
 
   /**
    * Records a write done by the job itself (a MERGE, say): summary log line and audit row; the one place a writer's
-   * {@link Details} become the row's details.
+   * {@link Details} become the row's details. {@code rows} are the row's {@code rows_out}, {@code written} the rows
+   * the commit inserted, updated or deleted ({@link TableResult#rowsWritten}), named in the line when they differ.
    */
-  public TableResult recordWrite(String name, Instant start, long rows, long version, Long rowsIn, Details details) {
+  public TableResult recordWrite(String name, Instant start, long rows, long written, long version, Long rowsIn,
+                                 Details details) {
     Instant end = Instant.now();
     long millis = Duration.between(start, end).toMillis();
     Map<String, String> detailMap = details.asMap();
-    LOG.info("Wrote {}: {} rows in {} ms (Delta version {}){}", name, rows, millis, version,
+    LOG.info("Wrote {}: {} rows{} in {} ms (Delta version {}){}", name, rows,
+        written == rows ? "" : " (" + written + " written)", millis, version,
         detailMap.isEmpty() ? "" : " " + detailMap);
     runs.add(new JobRun(runId(), job, name, start, end, JobRun.SUCCEEDED, rowsIn, rows, version, null,
         withAttempt(detailMap)));
-    TableResult result = new TableResult(name, rows, version, millis, false);
+    TableResult result = new TableResult(name, rows, written, version, millis, false);
     results.add(result);
     return result;
   }
@@ -568,7 +573,7 @@ public final class JobContext {
         details.get(RunDetail.UNCHANGED_SINCE.key()), p.version(), p.rowsOut());
     runs.add(new JobRun(runId(), job, p.table(), now, now, JobRun.SUCCEEDED, p.rowsIn(), p.rowsOut(), p.version(),
         null, withAttempt(details)));
-    TableResult result = new TableResult(p.table(), p.rowsOut() == null ? 0 : p.rowsOut(), p.version(), 0, true);
+    TableResult result = new TableResult(p.table(), p.rowsOut() == null ? 0 : p.rowsOut(), 0, p.version(), 0, true);
     results.add(result);
     return result;
   }

@@ -133,7 +133,7 @@ public final class MaintainJob extends OlistJob {
       // a compaction changes no row: the prints kept for the version it compacted describe it too
       KeptPrints.carryOver(ctx.spark(), path, latest, commit.version());
       if (publication.isPresent()) {
-        ctx.recordWrite(name, start, 0, commit.version(), null, new Compaction(
+        ctx.recordWrite(name, start, 0, 0, commit.version(), null, new Compaction(
             commit.metric(DeltaMetric.NUM_REMOVED_FILES), commit.metric(DeltaMetric.NUM_ADDED_FILES)));
       }
     });

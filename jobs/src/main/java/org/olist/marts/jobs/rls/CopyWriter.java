@@ -109,7 +109,7 @@ final class CopyWriter {
     if (refresh.mode() == CopyRefresh.Mode.UNCHANGED) {
       // published again with what it is derived from now: the next run follows the changes from here
       Before kept = setBefore.orElseThrow();
-      ctx.recordWrite(ctx.name(path), start, kept.prints().values().stream().mapToLong(Print::rows).sum(),
+      ctx.recordWrite(ctx.name(path), start, kept.prints().values().stream().mapToLong(Print::rows).sum(), 0,
           kept.version(), null, details);
       return refresh;
     }

@@ -84,6 +84,7 @@ class TableSyncTest {
     assertEquals(new TableSync.Synced(TableSync.Mode.MERGED, Optional.empty(), 1, 1, 1, 2, synced.filesAdded(), 1, 4,
         before + 1), synced, "one commit; the file of keys 1-2 is not rewritten");
     assertTrue(synced.filesAdded() >= 1);
+    assertEquals(3, synced.rowsWritten(), "the rows inserted, updated and deleted, not the table's four");
     assertEquals("merged", synced.asMap().get(WriteDetail.WRITE.key()));
     Map<String, String> feed = spark.read().format("delta")
         .option("readChangeFeed", "true").option("startingVersion", before + 1).load(path)
@@ -105,6 +106,7 @@ class TableSyncTest {
 
     assertEquals(new TableSync.Synced(TableSync.Mode.UNCHANGED, Optional.empty(), 0, 0, 0, 2, 0, 0, 2, version),
         synced);
+    assertEquals(0, synced.rowsWritten());
     assertEquals(version, DeltaTables.version(spark, path), "no commit, not even the missing table property");
     assertNull(TableMaintenance.detail(spark, path).properties().get(DeltaTables.CHANGE_FEED));
   }

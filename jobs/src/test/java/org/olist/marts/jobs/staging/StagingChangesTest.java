@@ -1,11 +1,13 @@
 package org.olist.marts.jobs.staging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,8 @@ import org.olist.marts.common.audit.WriteDetail;
 import org.olist.marts.common.config.OlistConfig;
 import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.common.delta.TableMaintenance;
+import org.olist.marts.common.job.JobMain;
+import org.olist.marts.common.job.JobOutcome;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.JobTest;
 import org.olist.marts.jobs.testing.OlistData;
@@ -54,8 +58,11 @@ class StagingChangesTest {
     long quarantineBefore = Pipeline.version(warehouse, "quarantine", Tables.STG_ORDERS);
     long staged = Pipeline.table(warehouse, "staging", Tables.STG_ORDERS).count();
 
-    new StagingJob().run(TestSpark.spark(), SampleWarehouse.config(input, warehouse, "day-2", Map.of()));
+    JobOutcome outcome = JobMain.run(new StagingJob(), TestSpark.spark(),
+        SampleWarehouse.config(input, warehouse, "day-2", Map.of()), Instant.now());
 
+    assertTrue(outcome.succeeded());
+    assertEquals(3, outcome.rows(), "the progress line counts the rows the MERGE changed, not the table's");
     AuditRow row = AuditRow.of(warehouse, "day-2", ORDERS);
     row.expect(WriteDetail.WRITE, "merged");
     row.expect(WriteDetail.ROWS_INSERTED, 1);

@@ -93,7 +93,8 @@ public final class FactLoader {
         ? backfill(ctx.conform(model, toFact.apply(lines, false)),
             new FactLoad.Window(ctx.config().backfillFrom().get(), ctx.config().backfillTo().orElseThrow()))
         : merge(lines, linePrints, toFact);
-    ctx.recordWrite(model.relativePath(), start, load.rowsWritten(), load.deltaVersion(),
+    ctx.recordWrite(model.relativePath(), start, load.rowsWritten(), load.rowsWritten() + load.rowsDeleted(),
+        load.deltaVersion(),
         load.plan().map(ChangePlan::rowsInBatch).orElse(null), load.withLateLines(late));
   }
 
