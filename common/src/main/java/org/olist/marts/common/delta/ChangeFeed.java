@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.olist.marts.common.OlistException;
+import org.olist.marts.common.spark.Measured;
 
 /**
  * What changed in a table between two of its versions, read from its Change Data Feed (SPEC §4: the next layer
@@ -40,8 +41,9 @@ public final class ChangeFeed {
 
   /**
    * The rows that changed in the table at {@code path} after version {@code from} up to {@code to}: the table's
-   * columns and {@link #CHANGE_TYPE} (an update gives its pre- and post-image), read once and kept (a local
-   * checkpoint: the feed is small and its files may be vacuumed later); empty when {@code from == to}.
+   * columns and {@link #CHANGE_TYPE} (an update gives its pre- and post-image), read once and kept ({@link Measured}:
+   * the feed is small, its size known to the planner, which broadcasts it into the joins that filter whole tables by
+   * its keys; the caller releases it); empty when {@code from == to}.
    *
    * @throws Gap when the feed cannot say it; its message says why, naming the table and the versions
    */
@@ -59,10 +61,15 @@ public final class ChangeFeed {
     if (to == from) {
       return DeltaTables.read(spark, path, to).limit(0).withColumn(CHANGE_TYPE, lit(null).cast(DataTypes.StringType));
     }
+    Dataset<Row> feed = null;
     try {
-      return spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", from + 1)
-          .option("endingVersion", to).load(path).drop(COMMIT_VERSION, COMMIT_TIMESTAMP).localCheckpoint(true);
+      feed = spark.read().format("delta").option("readChangeFeed", "true").option("startingVersion", from + 1)
+          .option("endingVersion", to).load(path).drop(COMMIT_VERSION, COMMIT_TIMESTAMP);
+      return Measured.of(feed);
     } catch (Exception e) {
+      if (feed != null) {
+        Measured.release(feed);
+      }
       // Spark's own exceptions (a file vacuumed, a version without the feed) are checked ones, thrown undeclared
       throw new Gap("Cannot read the change feed of " + path + " from version " + (from + 1) + " to " + to + ": "
           + OlistException.rootCause(e), e);

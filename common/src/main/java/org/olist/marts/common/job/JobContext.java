@@ -41,6 +41,7 @@ import org.olist.marts.common.delta.Warehouse;
 import org.olist.marts.common.delta.WriteMode;
 import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.common.lease.WarehouseLease;
+import org.olist.marts.common.spark.Measured;
 import org.olist.marts.common.spark.NotNullColumns;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ public final class JobContext {
   private PublishedVersions published;
   private final Map<String, Optional<Long>> pinned = new ConcurrentHashMap<>();
   private final Map<String, Dataset<Row>> feeds = new ConcurrentHashMap<>();
+  /** What this job measured ({@link #measured}), released when it ends. */
+  private final List<Dataset<Row>> measured = Collections.synchronizedList(new ArrayList<>());
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
@@ -506,9 +509,28 @@ public final class JobContext {
     Dataset<Row> feed = feeds.get(key);
     if (feed == null) {
       feed = ChangeFeed.between(spark, path(table), from.get(), to);
+      measured.add(feed);
       feeds.put(key, feed);
     }
     return feed;
+  }
+
+  /**
+   * {@code rows} computed once and kept with their real size known to Spark's planner ({@link Measured}), until the
+   * job ends: a set of changed keys that filters whole tables, so that each join with it broadcasts it.
+   */
+  public Dataset<Row> measured(Dataset<Row> rows) {
+    Dataset<Row> kept = Measured.of(rows);
+    measured.add(kept);
+    return kept;
+  }
+
+  /** Releases what the job measured (its change feeds among them); called once the job ended. */
+  void release() {
+    synchronized (measured) {
+      measured.forEach(Measured::release);
+      measured.clear();
+    }
   }
 
   private static InputChanges whole(PublishedVersions.Published since, String reason) {

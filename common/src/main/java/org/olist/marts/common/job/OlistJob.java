@@ -55,6 +55,7 @@ public abstract class OlistJob {
       context.recordFailure(start, e);
       throw e;
     } finally {
+      context.release();
       if (audited()) {
         try {
           JobRunAudit.append(spark, context.warehouse(), context.runs());

@@ -52,9 +52,19 @@ public final class ChangedKeys {
    */
   public static Dataset<Row> persons(Dataset<Row> touchedOrders, Dataset<Row> orderChanges,
                                      Dataset<Row> customerChanges, Dataset<Row> orders, Dataset<Row> customers) {
-    Dataset<Row> customerIds = orders.join(touchedOrders, Keys.of(Columns.ORDER_ID), "left_semi")
-        .select(col(Columns.CUSTOMER_ID))
+    return personsOf(customerIdsOf(touchedOrders, orderChanges, orders), customerChanges, customers);
+  }
+
+  /** The first step of {@link #persons}: the customer ids the orders name now or named before. */
+  public static Dataset<Row> customerIdsOf(Dataset<Row> touchedOrders, Dataset<Row> orderChanges,
+                                           Dataset<Row> orders) {
+    return orders.join(touchedOrders, Keys.of(Columns.ORDER_ID), "left_semi").select(col(Columns.CUSTOMER_ID))
         .union(orderChanges.select(col(Columns.CUSTOMER_ID)));
+  }
+
+  /** The second step of {@link #persons}: the persons of those customer ids, and those of the changed customer rows. */
+  public static Dataset<Row> personsOf(Dataset<Row> customerIds, Dataset<Row> customerChanges,
+                                       Dataset<Row> customers) {
     return customers.join(customerIds, Keys.of(Columns.CUSTOMER_ID), "left_semi")
         .select(col(Columns.CUSTOMER_UNIQUE_ID))
         .union(customerChanges.select(col(Columns.CUSTOMER_UNIQUE_ID)))
@@ -67,7 +77,12 @@ public final class ChangedKeys {
    */
   public static Dataset<Row> linesScope(Dataset<Row> touchedOrders, Dataset<Row> persons, Dataset<Row> orders,
                                         Dataset<Row> customers) {
-    return orders.join(customersOf(persons, customers), Keys.of(Columns.CUSTOMER_ID), "left_semi")
+    return ordersOf(customersOf(persons, customers), touchedOrders, orders);
+  }
+
+  /** The second step of {@link #linesScope}: the orders of those customer ids ({@link #customersOf}), and the touched. */
+  public static Dataset<Row> ordersOf(Dataset<Row> customerIds, Dataset<Row> touchedOrders, Dataset<Row> orders) {
+    return orders.join(customerIds, Keys.of(Columns.CUSTOMER_ID), "left_semi")
         .select(col(Columns.ORDER_ID)).union(touchedOrders).distinct();
   }
 

@@ -14,6 +14,7 @@ import org.olist.marts.common.job.JobMain;
 import org.olist.marts.common.job.OlistJob;
 import org.olist.marts.common.job.TableResult;
 import org.olist.marts.common.spark.Keys;
+import org.olist.marts.common.spark.Measured;
 import org.olist.marts.jobs.orderlines.Columns;
 import org.olist.marts.jobs.orderlines.MonthPrints;
 import org.olist.marts.jobs.warehouse.PipelineJobs;
@@ -83,19 +84,31 @@ public final class IntermediateJob extends OlistJob {
     }
     Dataset<Row> orderChanges = changes.of(Tables.STG_ORDERS);
     Dataset<Row> customerChanges = changes.of(Tables.STG_CUSTOMERS);
-    Dataset<Row> ofPersons = ChangedKeys.ordersOfPersons(orderChanges, changes.of(Tables.STG_ORDER_ITEMS),
-        customerChanges, orders);
+    Dataset<Row> ofPersons = ordersOfPersons(ctx, changes, orders);
     Dataset<Row> touched = ChangedKeys.orders(ofPersons, changes.of(Tables.STG_PRODUCTS),
         changes.of(Tables.STG_SELLERS), items);
     // a product or seller that appeared or went changes its orders' lines, not their persons' histories
-    Dataset<Row> persons = ChangedKeys.persons(ofPersons, orderChanges, customerChanges, orders, customers);
-    Dataset<Row> scope = kept(ChangedKeys.linesScope(touched, persons, orders, customers), "orders",
-        Tables.ORDER_ITEMS_JOINED);
-    Dataset<Row> scopedOrders = orders.join(scope, Keys.of(Columns.ORDER_ID), "left_semi");
-    Dataset<Row> next = OrderItemsJoined.build(items.join(scope, Keys.of(Columns.ORDER_ID), "left_semi"),
-        scopedOrders, customers.join(scopedOrders.select(Columns.CUSTOMER_ID), Keys.of(Columns.CUSTOMER_ID),
-            "left_semi"), products, sellers);
+    Dataset<Row> persons = ctx.measured(ChangedKeys.personsOf(
+        ctx.measured(ChangedKeys.customerIdsOf(ofPersons, orderChanges, orders)), customerChanges, customers));
+    Dataset<Row> scope = kept(ctx, ChangedKeys.ordersOf(ctx.measured(ChangedKeys.customersOf(persons, customers)),
+        touched, orders), "orders", Tables.ORDER_ITEMS_JOINED);
+    Dataset<Row> scopedOrders = ctx.measured(orders.join(scope, Keys.of(Columns.ORDER_ID), "left_semi"));
+    Dataset<Row> scopedItems = ctx.measured(items.join(scope, Keys.of(Columns.ORDER_ID), "left_semi"));
+    // products and sellers only say whether a line's is known: those the lines name are enough
+    Dataset<Row> next = OrderItemsJoined.build(scopedItems, scopedOrders,
+        customers.join(scopedOrders.select(Columns.CUSTOMER_ID), Keys.of(Columns.CUSTOMER_ID), "left_semi"),
+        products.join(scopedItems.select(Columns.PRODUCT_ID), Keys.of(Columns.PRODUCT_ID), "left_semi"),
+        sellers.join(scopedItems.select(Columns.SELLER_ID), Keys.of(Columns.SELLER_ID), "left_semi"));
     return ctx.syncOf(Tables.ORDER_ITEMS_JOINED, next).scopedTo(scope).withRowsIn(itemRows).withDetails(details);
+  }
+
+  /**
+   * The orders whose person's purchase history may differ ({@link ChangedKeys#ordersOfPersons}), measured: both
+   * tables' scopes start from them (the second finds them in Spark's cache).
+   */
+  private static Dataset<Row> ordersOfPersons(JobContext ctx, InputChanges changes, Dataset<Row> orders) {
+    return ctx.measured(ChangedKeys.ordersOfPersons(changes.of(Tables.STG_ORDERS), changes.of(Tables.STG_ORDER_ITEMS),
+        changes.of(Tables.STG_CUSTOMERS), orders));
   }
 
   /** The persons' write: every person, or, from the day's changes, the persons they touch. */
@@ -106,12 +119,12 @@ public final class IntermediateJob extends OlistJob {
     }
     Dataset<Row> orderChanges = changes.of(Tables.STG_ORDERS);
     Dataset<Row> customerChanges = changes.of(Tables.STG_CUSTOMERS);
-    Dataset<Row> touched = ChangedKeys.ordersOfPersons(orderChanges, changes.of(Tables.STG_ORDER_ITEMS),
-        customerChanges, orders);
-    Dataset<Row> scope = kept(ChangedKeys.persons(touched, orderChanges, customerChanges, orders, customers),
+    Dataset<Row> touched = ordersOfPersons(ctx, changes, orders);
+    Dataset<Row> scope = kept(ctx, ChangedKeys.personsOf(
+        ctx.measured(ChangedKeys.customerIdsOf(touched, orderChanges, orders)), customerChanges, customers),
         "persons", Tables.CUSTOMERS_DEDUPLICATED);
-    Dataset<Row> ids = ChangedKeys.customersOf(scope, customers);
-    Dataset<Row> scopedOrders = orders.join(ids, Keys.of(Columns.CUSTOMER_ID), "left_semi");
+    Dataset<Row> ids = ctx.measured(ChangedKeys.customersOf(scope, customers));
+    Dataset<Row> scopedOrders = ctx.measured(orders.join(ids, Keys.of(Columns.CUSTOMER_ID), "left_semi"));
     Dataset<Row> next = CustomersDeduplicated.build(
         customers.join(scope, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left_semi"), scopedOrders,
         items.join(scopedOrders.select(Columns.ORDER_ID), Keys.of(Columns.ORDER_ID), "left_semi"));
@@ -124,15 +137,18 @@ public final class IntermediateJob extends OlistJob {
     if (changes.whole()) {
       return ctx.syncOf(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(products, translation));
     }
-    Dataset<Row> scope = kept(ChangedKeys.products(changes.of(Tables.STG_PRODUCTS),
+    Dataset<Row> scope = kept(ctx, ChangedKeys.products(changes.of(Tables.STG_PRODUCTS),
         changes.of(Tables.STG_CATEGORY_TRANSLATION), products), "products", Tables.PRODUCTS_ENRICHED);
     return ctx.syncOf(Tables.PRODUCTS_ENRICHED, ProductsEnriched.build(
         products.join(scope, Keys.of(Columns.PRODUCT_ID), "left_semi"), translation)).scopedTo(scope);
   }
 
-  /** The keys a table recomputes, computed once (they are read twice: to build the rows and to compare them). */
-  private static Dataset<Row> kept(Dataset<Row> keys, String what, String table) {
-    Dataset<Row> once = keys.localCheckpoint(true);
+  /**
+   * The keys a table recomputes, computed once (they are read twice: to build the rows and to compare them) and
+   * measured (they filter whole tables: broadcast, not shuffled with them).
+   */
+  private static Dataset<Row> kept(JobContext ctx, Dataset<Row> keys, String what, String table) {
+    Dataset<Row> once = ctx.measured(keys);
     LOG.info("Recomputing {} of {}: {} {} touched by the changes", table, what, once.count(), what);
     return once;
   }
@@ -156,7 +172,12 @@ public final class IntermediateJob extends OlistJob {
 
   private static Optional<MonthPrints> changeOf(SparkSession spark, String path, long version) {
     try {
-      return Optional.of(MonthPrints.changeOf(ChangeFeed.between(spark, path, version - 1, version)));
+      Dataset<Row> feed = ChangeFeed.between(spark, path, version - 1, version);
+      try {
+        return Optional.of(MonthPrints.changeOf(feed));
+      } finally {
+        Measured.release(feed);
+      }
     } catch (ChangeFeed.Gap gap) {
       return Optional.empty();
     }

@@ -159,7 +159,7 @@ public final class MartsJob extends OlistJob {
       // member equal to its row is left alone) and deletes none of the table's others; a source read at the version
       // the published dimension was built from holds nothing it lacks
       ctx.writeFrom(ctx.inputsOf(table), ctx.path(table), () -> {
-        Dataset<Row> batchKeys = df.select(KEYS.get(table)).distinct().localCheckpoint(true);
+        Dataset<Row> batchKeys = ctx.measured(df.select(KEYS.get(table)).distinct());
         return ctx.syncOf(table, df).scopedTo(batchKeys).withDetails(UPSERTED);
       });
       return Map.of(table, ctx.read(table));
@@ -175,8 +175,8 @@ public final class MartsJob extends OlistJob {
    */
   private static WriteRequest changedMembers(JobContext ctx, String table, Dataset<Row> changes) {
     MemberRows members = MEMBERS.get(table);
-    Dataset<Row> keys = changes.select(col(members.naturalKey()))
-        .filter(col(members.naturalKey()).notEqual(UnknownMember.LABEL)).distinct().localCheckpoint(true);
+    Dataset<Row> keys = ctx.measured(changes.select(col(members.naturalKey()))
+        .filter(col(members.naturalKey()).notEqual(UnknownMember.LABEL)).distinct());
     Dataset<Row> rows = members.rows().apply(ctx.read(members.source())
         .join(keys, Keys.of(members.naturalKey()), "left_semi"));
     return ctx.syncOf(table, rows).scopedTo(keys);

@@ -115,8 +115,8 @@ final class FollowedCopies {
     Dataset<Row> fact = ctx.read(Tables.FCT_ORDER_ITEMS);
     Dataset<Row> sellers = ctx.read(Tables.DIM_SELLERS);
     // each computed once, before the sets' writes read them in parallel: only the touched keys' rows
-    Dataset<Row> lines = SecuredCopies.lines(SecuredCopies.stated(fact.join(touched.persons(),
-        Keys.of(MartColumns.CUSTOMER_SK), "left_semi"), sellers), statesBySet).localCheckpoint(true);
+    Dataset<Row> lines = ctx.measured(SecuredCopies.lines(SecuredCopies.stated(fact.join(touched.persons(),
+        Keys.of(MartColumns.CUSTOMER_SK), "left_semi"), sellers), statesBySet));
     Dataset<Row> productLines = SecuredCopies.visible(SecuredCopies.stated(fact.join(touched.products(),
         Keys.of(MartColumns.PRODUCT_SK), "left_semi"), sellers), statesBySet);
     Dataset<Row> locations = SecuredCopies.orderLocations(ctx.read(Tables.ORDER_ITEMS_JOINED)
@@ -156,16 +156,16 @@ final class FollowedCopies {
     Dataset<Row> movedCustomers = batchChanges(ctx.changesOf(Tables.STG_CUSTOMERS, since))
         .select(col(Columns.CUSTOMER_ID));
     Dataset<Row> lineChanges = batchChanges(ctx.changesOf(Tables.ORDER_ITEMS_JOINED, since));
-    Dataset<Row> movedPersons = ctx.read(Tables.ORDER_ITEMS_JOINED)
+    Dataset<Row> movedPersons = ctx.measured(ctx.read(Tables.ORDER_ITEMS_JOINED)
         .join(movedCustomers, Keys.of(Columns.CUSTOMER_ID), "left_semi").select(col(Columns.CUSTOMER_UNIQUE_ID))
-        .union(lineChanges.select(col(Columns.CUSTOMER_UNIQUE_ID)));
+        .union(lineChanges.select(col(Columns.CUSTOMER_UNIQUE_ID))));
     Dataset<Row> relocated = ctx.read(Tables.DIM_CUSTOMERS)
         .join(movedPersons, Keys.of(Columns.CUSTOMER_UNIQUE_ID), "left_semi").select(col(MartColumns.CUSTOMER_SK));
-    Dataset<Row> persons = factChanges.select(col(MartColumns.CUSTOMER_SK))
-        .union(ofSellers.select(col(MartColumns.CUSTOMER_SK))).union(relocated).distinct().localCheckpoint(true);
-    Dataset<Row> products = factChanges.select(col(MartColumns.PRODUCT_SK))
+    Dataset<Row> persons = ctx.measured(factChanges.select(col(MartColumns.CUSTOMER_SK))
+        .union(ofSellers.select(col(MartColumns.CUSTOMER_SK))).union(relocated).distinct());
+    Dataset<Row> products = ctx.measured(factChanges.select(col(MartColumns.PRODUCT_SK))
         .union(ofSellers.select(col(MartColumns.PRODUCT_SK)))
-        .union(ctx.changesOf(Tables.DIM_PRODUCTS, since).select(col(MartColumns.PRODUCT_SK))).distinct().localCheckpoint(true);
+        .union(ctx.changesOf(Tables.DIM_PRODUCTS, since).select(col(MartColumns.PRODUCT_SK))).distinct());
     LOG.info("The secured copies follow the changes: {} persons and {} products touched", persons.count(),
         products.count());
     return new Touched(persons, products);
