@@ -62,7 +62,9 @@ public final class ChangedKeys {
         .union(orderChanges.select(col(Columns.CUSTOMER_ID)));
   }
 
-  /** The second step of {@link #persons}: the persons of those customer ids, and those of the changed customer rows. */
+  /**
+   * The second step of {@link #persons}: the persons of those customer ids, and those of the changed customer rows.
+   */
   public static Dataset<Row> personsOf(Dataset<Row> customerIds, Dataset<Row> customerChanges,
                                        Dataset<Row> customers) {
     return customers.join(customerIds, Keys.of(Columns.CUSTOMER_ID), "left_semi")
@@ -80,7 +82,10 @@ public final class ChangedKeys {
     return ordersOf(customersOf(persons, customers), touchedOrders, orders);
   }
 
-  /** The second step of {@link #linesScope}: the orders of those customer ids ({@link #customersOf}), and the touched. */
+  /**
+   * The second step of {@link #linesScope}: the orders of the persons' customer ids ({@link #customersOf}), and the
+   * touched orders.
+   */
   public static Dataset<Row> ordersOf(Dataset<Row> customerIds, Dataset<Row> touchedOrders, Dataset<Row> orders) {
     return orders.join(customerIds, Keys.of(Columns.CUSTOMER_ID), "left_semi")
         .select(col(Columns.ORDER_ID)).union(touchedOrders).distinct();

@@ -14,6 +14,7 @@ import org.olist.marts.common.delta.WriteRequest;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.JobTest;
+import org.olist.marts.jobs.testing.LambdaJob;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -26,28 +27,15 @@ import org.olist.marts.jobs.testing.TestSpark;
 class EmptyWritesTest {
   private static final String TABLE = "dim_rls_bridge";
 
-  /** Writes the bridge with two rows, or empty. */
-  static final class Bridge extends OlistJob {
-    private final boolean rows;
-
-    Bridge(boolean rows) {
-      this.rows = rows;
-    }
-
-    @Override
-    public String name() {
-      return "bridge";
-    }
-
-    @Override
-    protected void execute(JobContext ctx) {
-      ctx.write(rows ? ctx.overwriteOf(TABLE, Frames.table(TABLE, new Object[] {"SUL", "RS"},
-          new Object[] {"SUL", "SC"})) : WriteRequest.empty(ctx.table(TABLE), ctx.path(TABLE)));
-    }
+  /** A job that writes the bridge with two rows, or empty. */
+  private static OlistJob bridge(boolean rows) {
+    return LambdaJob.of("bridge", ctx -> ctx.write(rows ? ctx.overwriteOf(TABLE, Frames.table(TABLE,
+        new Object[] {"SUL", "RS"}, new Object[] {"SUL", "SC"})) : WriteRequest.empty(ctx.table(TABLE),
+        ctx.path(TABLE))));
   }
 
   private static long run(Path wh, String runId, boolean rows, boolean fullRefresh) {
-    new Bridge(rows).run(TestSpark.spark(), TestSpark.config(wh.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
+    bridge(rows).run(TestSpark.spark(), TestSpark.config(wh.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
         OlistConfig.FULL_REFRESH, fullRefresh)));
     return Pipeline.version(wh, "marts", TABLE);
   }

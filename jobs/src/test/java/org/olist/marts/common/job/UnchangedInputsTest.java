@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import org.olist.marts.common.delta.DeltaTables;
 import org.olist.marts.jobs.testing.AuditRow;
 import org.olist.marts.jobs.testing.Frames;
 import org.olist.marts.jobs.testing.JobTest;
+import org.olist.marts.jobs.testing.LambdaJob;
 import org.olist.marts.jobs.testing.Pipeline;
 import org.olist.marts.jobs.testing.TestSpark;
 
@@ -26,36 +28,21 @@ import org.olist.marts.jobs.testing.TestSpark;
 class UnchangedInputsTest {
   private static final String TABLE = "dim_rls_bridge";
 
-  /** Builds the bridge from an input named by its version, under a rule; counts the builds. */
-  static final class FromInputs extends OlistJob {
-    final String inputVersion;
-    final String rule;
-    int builds;
-
-    FromInputs(String inputVersion, String rule) {
-      this.inputVersion = inputVersion;
-      this.rule = rule;
-    }
-
-    @Override
-    public String name() {
-      return "from-inputs";
-    }
-
-    @Override
-    protected void execute(JobContext ctx) {
-      ctx.writeFrom(ctx.inputs(Map.of("seeds/bridge.csv", inputVersion), rule), ctx.path(TABLE), () -> {
-        builds++;
-        return ctx.overwriteOf(TABLE, Frames.table(TABLE, new Object[] {"SUL", "RS"}, new Object[] {"SUL", "SC"}));
-      });
-    }
+  /** A job that builds the bridge from an input named by its version, under a rule, counting its builds. */
+  private static OlistJob fromInputs(String inputVersion, String rule, AtomicInteger builds) {
+    return LambdaJob.of("from-inputs", ctx -> ctx.writeFrom(ctx.inputs(Map.of("seeds/bridge.csv", inputVersion),
+        rule), ctx.path(TABLE), () -> {
+          builds.incrementAndGet();
+          return ctx.overwriteOf(TABLE, Frames.table(TABLE, new Object[] {"SUL", "RS"}, new Object[] {"SUL", "SC"}));
+        }));
   }
 
-  private static FromInputs run(Path wh, String runId, String input, String rule, boolean fullRefresh) {
-    FromInputs job = new FromInputs(input, rule);
-    job.run(TestSpark.spark(), TestSpark.config(wh.toString(), wh, Map.of(OlistConfig.RUN_ID, runId,
-        OlistConfig.FULL_REFRESH, fullRefresh)));
-    return job;
+  /** Runs the job once; how many times it built the table. */
+  private static int run(Path wh, String runId, String input, String rule, boolean fullRefresh) {
+    AtomicInteger builds = new AtomicInteger();
+    fromInputs(input, rule, builds).run(TestSpark.spark(), TestSpark.config(wh.toString(), wh,
+        Map.of(OlistConfig.RUN_ID, runId, OlistConfig.FULL_REFRESH, fullRefresh)));
+    return builds.get();
   }
 
   private static long version(Path wh) {
@@ -72,15 +59,15 @@ class UnchangedInputsTest {
 
   @Test
   void theSameInputsPublishTheVersionAgainWithoutACommit(@TempDir Path wh) {
-    assertEquals(1, run(wh, "first", "v1", "rule-a", false).builds);
+    assertEquals(1, run(wh, "first", "v1", "rule-a", false));
     assertEquals("no published version", builtBecause(wh, "first"));
     long version = version(wh);
     for (String runId : List.of("second", "third")) {
-      FromInputs job = new FromInputs("v1", "rule-a");
-      JobOutcome outcome = JobMain.run(job, TestSpark.spark(), TestSpark.config(wh.toString(), wh,
-          Map.of(OlistConfig.RUN_ID, runId)), Instant.now());
+      AtomicInteger builds = new AtomicInteger();
+      JobOutcome outcome = JobMain.run(fromInputs("v1", "rule-a", builds), TestSpark.spark(),
+          TestSpark.config(wh.toString(), wh, Map.of(OlistConfig.RUN_ID, runId)), Instant.now());
       assertTrue(outcome.succeeded());
-      assertEquals(0, job.builds, runId + " reads and writes nothing");
+      assertEquals(0, builds.get(), runId + " reads and writes nothing");
       assertEquals(0, outcome.rows(), "the orchestrator's progress line counts no row written");
       assertEquals(version, version(wh), runId + " commits nothing");
       Row row = auditRow(wh, runId);
@@ -96,7 +83,7 @@ class UnchangedInputsTest {
   /** Runs the job and checks that it built the table once more, into {@code version}, for {@code because}. */
   private static void builtAgain(Path wh, String runId, String input, String rule, boolean fullRefresh, long version,
                                  String because) {
-    assertEquals(1, run(wh, runId, input, rule, fullRefresh).builds, runId + " builds the table");
+    assertEquals(1, run(wh, runId, input, rule, fullRefresh), runId + " builds the table");
     assertEquals(version, version(wh), runId + " commits it");
     assertEquals(because, builtBecause(wh, runId));
     assertEquals(null, AuditRow.of(wh, runId, "marts/" + TABLE).get(RunDetail.UNCHANGED_SINCE));
@@ -127,7 +114,7 @@ class UnchangedInputsTest {
     String path = wh.resolve("marts/" + TABLE).toString();
     DeltaTables.read(TestSpark.spark(), path).limit(1).write().format("delta").mode("append").save(path);
     long written = version(wh);
-    assertEquals(1, run(wh, "after", "v1", "rule-a", false).builds, "the latest version is not the published one");
+    assertEquals(1, run(wh, "after", "v1", "rule-a", false), "the latest version is not the published one");
     assertEquals(written + 1, version(wh));
     assertEquals(2, Pipeline.table(wh, "marts", TABLE).count());
     assertEquals("version " + written + " is not the published version " + (written - 1) + " (written by an attempt "
@@ -139,7 +126,7 @@ class UnchangedInputsTest {
     run(wh, "first", "v1", "rule-a", false);
     new FailureCauseTest.OneTableJob().run(TestSpark.spark(), TestSpark.config(wh.toString(), wh,
         Map.of(OlistConfig.RUN_ID, "other-writer")));
-    assertEquals(1, run(wh, "after", "v1", "rule-a", false).builds);
+    assertEquals(1, run(wh, "after", "v1", "rule-a", false));
     String inputs = AuditRow.of(wh, "after", "marts/" + TABLE).get(RunDetail.INPUTS);
     assertTrue(inputs.matches("code@[0-9a-f]{16},seeds/bridge\\.csv@v1 rules:[0-9a-f]{16}"), "the build is an input: "
         + inputs);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.OlistException;
 import org.olist.marts.common.config.OlistConfig;
-import org.olist.marts.common.job.JobContext;
 import org.olist.marts.common.job.OlistJob;
+import org.olist.marts.jobs.testing.LambdaJob;
 import org.olist.marts.jobs.testing.TestSpark;
 
 /**
@@ -48,43 +49,24 @@ class MeasuredTest {
     assertEquals(StorageLevel.NONE(), measured.storageLevel(), "released");
   }
 
-  /** Measures one small set, then fails when told to. */
-  static final class Measuring extends OlistJob {
-    final boolean fails;
-    Dataset<Row> kept;
-
-    Measuring(boolean fails) {
-      this.fails = fails;
-    }
-
-    @Override
-    public String name() {
-      return "measuring";
-    }
-
-    @Override
-    protected boolean audited() {
-      return false;
-    }
-
-    @Override
-    protected void execute(JobContext ctx) {
-      kept = ctx.measured(TestSpark.spark().range(0, 3).toDF());
-      assertEquals(StorageLevel.MEMORY_AND_DISK(), kept.storageLevel());
+  /** A job that measures one small set, kept in {@code kept}, then fails when told to. */
+  private static OlistJob measuring(AtomicReference<Dataset<Row>> kept, boolean fails) {
+    return LambdaJob.unaudited("measuring", ctx -> {
+      kept.set(ctx.measured(TestSpark.spark().range(0, 3).toDF()));
+      assertEquals(StorageLevel.MEMORY_AND_DISK(), kept.get().storageLevel());
       if (fails) {
         throw new OlistException("Cannot go on (simulated)");
       }
-    }
+    });
   }
 
   @Test
   void whatAJobMeasuredIsReleasedWhenItEndsOrFails(@TempDir Path wh) {
     OlistConfig config = TestSpark.config(wh.toString(), wh);
-    Measuring ends = new Measuring(false);
-    ends.run(TestSpark.spark(), config);
-    assertEquals(StorageLevel.NONE(), ends.kept.storageLevel());
-    Measuring fails = new Measuring(true);
-    assertThrows(OlistException.class, () -> fails.run(TestSpark.spark(), config));
-    assertEquals(StorageLevel.NONE(), fails.kept.storageLevel());
+    AtomicReference<Dataset<Row>> kept = new AtomicReference<>();
+    measuring(kept, false).run(TestSpark.spark(), config);
+    assertEquals(StorageLevel.NONE(), kept.get().storageLevel());
+    assertThrows(OlistException.class, () -> measuring(kept, true).run(TestSpark.spark(), config));
+    assertEquals(StorageLevel.NONE(), kept.get().storageLevel());
   }
 }
