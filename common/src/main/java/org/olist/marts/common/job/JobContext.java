@@ -69,7 +69,7 @@ public final class JobContext {
   private final Map<String, Optional<Long>> pinned = new ConcurrentHashMap<>();
   private final Map<String, Dataset<Row>> feeds = new ConcurrentHashMap<>();
   /** What this job measured ({@link #measured}), released when it ends. */
-  private final List<Dataset<Row>> measured = Collections.synchronizedList(new ArrayList<>());
+  private final List<Dataset<Row>> measuredSets = Collections.synchronizedList(new ArrayList<>());
   private final List<JobRun> runs = Collections.synchronizedList(new ArrayList<>());
   private final List<TableResult> results = Collections.synchronizedList(new ArrayList<>());
 
@@ -509,7 +509,7 @@ public final class JobContext {
     Dataset<Row> feed = feeds.get(key);
     if (feed == null) {
       feed = ChangeFeed.between(spark, path(table), from.get(), to);
-      measured.add(feed);
+      measuredSets.add(feed);
       feeds.put(key, feed);
     }
     return feed;
@@ -521,15 +521,15 @@ public final class JobContext {
    */
   public Dataset<Row> measured(Dataset<Row> rows) {
     Dataset<Row> kept = Measured.of(rows);
-    measured.add(kept);
+    measuredSets.add(kept);
     return kept;
   }
 
   /** Releases what the job measured (its change feeds among them); called once the job ended. */
   void release() {
-    synchronized (measured) {
-      measured.forEach(Measured::release);
-      measured.clear();
+    synchronized (measuredSets) {
+      measuredSets.forEach(Measured::release);
+      measuredSets.clear();
     }
   }
 

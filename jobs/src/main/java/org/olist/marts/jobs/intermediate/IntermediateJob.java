@@ -82,14 +82,10 @@ public final class IntermediateJob extends OlistJob {
       return ctx.syncOf(Tables.ORDER_ITEMS_JOINED, OrderItemsJoined.build(items, orders, customers, products, sellers))
           .withRowsIn(itemRows).withDetails(details);
     }
-    Dataset<Row> orderChanges = changes.of(Tables.STG_ORDERS);
-    Dataset<Row> customerChanges = changes.of(Tables.STG_CUSTOMERS);
-    Dataset<Row> ofPersons = ordersOfPersons(ctx, changes, orders);
-    Dataset<Row> touched = ChangedKeys.orders(ofPersons, changes.of(Tables.STG_PRODUCTS),
+    Dataset<Row> touched = ChangedKeys.orders(ordersOfPersons(ctx, changes, orders), changes.of(Tables.STG_PRODUCTS),
         changes.of(Tables.STG_SELLERS), items);
     // a product or seller that appeared or went changes its orders' lines, not their persons' histories
-    Dataset<Row> persons = ctx.measured(ChangedKeys.personsOf(
-        ctx.measured(ChangedKeys.customerIdsOf(ofPersons, orderChanges, orders)), customerChanges, customers));
+    Dataset<Row> persons = touchedPersons(ctx, changes, orders, customers);
     Dataset<Row> scope = kept(ctx, ChangedKeys.ordersOf(ctx.measured(ChangedKeys.customersOf(persons, customers)),
         touched, orders), "orders", Tables.ORDER_ITEMS_JOINED);
     Dataset<Row> scopedOrders = ctx.measured(orders.join(scope, Keys.of(Columns.ORDER_ID), "left_semi"));
@@ -111,18 +107,25 @@ public final class IntermediateJob extends OlistJob {
         changes.of(Tables.STG_CUSTOMERS), orders));
   }
 
+  /**
+   * The persons those orders touch ({@link ChangedKeys#persons}), measured after each of its two steps: the lines'
+   * scope and the persons' table start from them.
+   */
+  private static Dataset<Row> touchedPersons(JobContext ctx, InputChanges changes, Dataset<Row> orders,
+                                             Dataset<Row> customers) {
+    return ctx.measured(ChangedKeys.personsOf(ctx.measured(ChangedKeys.customerIdsOf(
+        ordersOfPersons(ctx, changes, orders), changes.of(Tables.STG_ORDERS), orders)),
+        changes.of(Tables.STG_CUSTOMERS), customers));
+  }
+
   /** The persons' write: every person, or, from the day's changes, the persons they touch. */
   private static WriteRequest persons(JobContext ctx, InputChanges changes, Dataset<Row> customers,
                                       Dataset<Row> orders, Dataset<Row> items) {
     if (changes.whole()) {
       return ctx.syncOf(Tables.CUSTOMERS_DEDUPLICATED, CustomersDeduplicated.build(customers, orders, items));
     }
-    Dataset<Row> orderChanges = changes.of(Tables.STG_ORDERS);
-    Dataset<Row> customerChanges = changes.of(Tables.STG_CUSTOMERS);
-    Dataset<Row> touched = ordersOfPersons(ctx, changes, orders);
-    Dataset<Row> scope = kept(ctx, ChangedKeys.personsOf(
-        ctx.measured(ChangedKeys.customerIdsOf(touched, orderChanges, orders)), customerChanges, customers),
-        "persons", Tables.CUSTOMERS_DEDUPLICATED);
+    Dataset<Row> scope = kept(ctx, touchedPersons(ctx, changes, orders, customers), "persons",
+        Tables.CUSTOMERS_DEDUPLICATED);
     Dataset<Row> ids = ctx.measured(ChangedKeys.customersOf(scope, customers));
     Dataset<Row> scopedOrders = ctx.measured(orders.join(ids, Keys.of(Columns.CUSTOMER_ID), "left_semi"));
     Dataset<Row> next = CustomersDeduplicated.build(
