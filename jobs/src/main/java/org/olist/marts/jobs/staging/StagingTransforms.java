@@ -21,8 +21,10 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +34,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.olist.marts.common.catalog.ColumnModel;
 import org.olist.marts.common.catalog.TableModel;
+import org.olist.marts.common.spark.Keys;
 
 /**
  * The staging rules of SPEC §3 as pure frame-to-frame functions: typing, the quarantine reasons, exact
@@ -52,6 +55,7 @@ public final class StagingTransforms {
   private static final String UNTYPED_MARK = "_untyped_mark";
   public static final String TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
   private static final String RAW_PREFIX = "_raw_";
+  private static final String TRIMMED_PREFIX = "_trimmed_";
   /** Digits with an optional sign and decimal point: no exponent, no NaN, no thousands separator. */
   private static final String DECIMAL_SYNTAX = "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$";
   /**
@@ -68,21 +72,31 @@ public final class StagingTransforms {
   /** Adds the typed value of every catalog column, the first reason the row cannot be staged, and its raw JSON. */
   public static Dataset<Row> typeAndClassify(Dataset<Row> raw, TableModel model, int expectedColumns,
                                              int maxRawChars) {
-    // step 1: raw strings kept under a prefix, typed values computed once under the catalog names
+    boolean noted = List.of(raw.columns()).contains(PARSER_NOTE);
+    List<Column> carried = new ArrayList<>(List.of(col(CORRUPT), col(FILE)));
+    if (noted) {
+      carried.add(col(PARSER_NOTE));
+    }
+    // step 0: each raw string kept under a prefix and trimmed once, under another (typing and the reasons read it)
+    List<Column> step0 = new ArrayList<>();
+    for (ColumnModel c : model.columns()) {
+      step0.add(col(c.name()).alias(RAW_PREFIX + c.name()));
+      step0.add(Normalizations.trimmed(col(c.name())).alias(TRIMMED_PREFIX + c.name()));
+    }
+    step0.addAll(carried);
+    Dataset<Row> trimmedRows = raw.select(step0.toArray(Column[]::new));
+
+    // step 1: typed values computed once under the catalog names
     List<Column> step1 = new ArrayList<>();
     List<Column> rawFields = new ArrayList<>();
     for (ColumnModel c : model.columns()) {
-      step1.add(col(c.name()).alias(RAW_PREFIX + c.name()));
-      step1.add(typed(c).alias(c.name()));
+      step1.add(col(RAW_PREFIX + c.name()));
+      step1.add(col(TRIMMED_PREFIX + c.name()));
+      step1.add(typed(c, col(TRIMMED_PREFIX + c.name())).alias(c.name()));
       rawFields.add(col(RAW_PREFIX + c.name()).alias(c.sourceColumn()));
     }
-    step1.add(col(CORRUPT));
-    step1.add(col(FILE));
-    boolean noted = List.of(raw.columns()).contains(PARSER_NOTE);
-    if (noted) {
-      step1.add(col(PARSER_NOTE));
-    }
-    Dataset<Row> typedRows = raw.select(step1.toArray(Column[]::new));
+    step1.addAll(carried);
+    Dataset<Row> typedRows = trimmedRows.select(step1.toArray(Column[]::new));
 
     // step 2: the first reason the row cannot be staged, and its raw values
     List<Column> reasons = new ArrayList<>();
@@ -92,7 +106,7 @@ public final class StagingTransforms {
     reasons.add(when(col(CORRUPT).isNotNull(),
         lit("wrong column count: the row does not split into the header's " + expectedColumns + " columns")));
     for (String key : model.primaryKey()) {
-      reasons.add(when(col(key).isNull().and(Normalizations.trimmed(col(RAW_PREFIX + key)).isNull()),
+      reasons.add(when(col(key).isNull().and(col(TRIMMED_PREFIX + key).isNull()),
           lit("missing primary key column " + key)));
     }
     for (ColumnModel c : model.columns()) {
@@ -100,7 +114,7 @@ public final class StagingTransforms {
           + "U+FFFD) in column " + c.sourceColumn() + ": '"), col(RAW_PREFIX + c.name()), lit("'"))));
     }
     for (ColumnModel c : model.columns()) {
-      Column value = Normalizations.trimmed(col(RAW_PREFIX + c.name()));
+      Column value = col(TRIMMED_PREFIX + c.name());
       reasons.add(when(value.isNotNull().and(col(c.name()).isNull()),
           concat(whyUntyped(c, value), lit(" in column " + c.sourceColumn() + ": '"), value, lit("'"))));
     }
@@ -134,17 +148,16 @@ public final class StagingTransforms {
   }
 
   /**
-   * The typed value of a catalog column from its raw string; null when it cannot be typed. Nothing is changed
+   * The typed value of a catalog column from its {@link Normalizations#trimmed} string {@code v}; null when it
+   * cannot be typed. Nothing is changed
    * on the way (SPEC §10): a decimal is plain digits with at most the column's scale of significant decimals
    * (no rounding, no exponent) and must fit its precision; a floating-point number must be finite and inside the
    * catalog's {@code range}.
    */
-  static Column typed(ColumnModel c) {
-    Column raw = col(c.name());
+  static Column typed(ColumnModel c, Column v) {
     if (c.type().equals(DataTypes.StringType)) {
-      return Normalizations.apply(c.normalize(), raw);
+      return Normalizations.apply(c.normalize(), v);
     }
-    Column v = Normalizations.trimmed(raw);
     Column fails = valueRules(c, v).stream().map(ValueRule::fails).reduce(Column::or).orElseThrow();
     return when(not(coalesce(fails, lit(false))), parsed(c, v));
   }
@@ -198,23 +211,29 @@ public final class StagingTransforms {
    * Rows that can be typed, exact duplicates folded: one row per distinct typed row, with its copy count and
    * the number of versions its key has ({@link #KEY_ROWS}). A version that could not be typed counts too (and
    * sets {@link #UNTYPED_VERSION}): a key with one good and one untypable row is a conflict, not a silent pick.
+   * The rows are shuffled once, by primary key, for both the folding and the versions of a key; their raw text is
+   * left behind ({@link #rejected} finds it for the few rows that need it).
    */
   public static Dataset<Row> foldDuplicates(Dataset<Row> classified, TableModel model) {
-    Column[] keys = model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new);
-    Dataset<Row> folded = classified.filter(col(REASON).isNull())
-        .groupBy(keys)
-        .agg(count(lit(1)).alias(COPIES), first(col(RAW)).alias(RAW), first(col(FILE)).alias(FILE));
+    Column[] columns = model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new);
+    Dataset<Row> typed = classified.filter(col(REASON).isNull()).select(columns);
     if (model.primaryKey().isEmpty()) {
-      return folded.withColumn(KEY_ROWS, lit(1L)).withColumn(UNTYPED_VERSION, lit(false));
+      return typed.groupBy(columns).agg(count(lit(1)).alias(COPIES))
+          .withColumn(KEY_ROWS, lit(1L)).withColumn(UNTYPED_VERSION, lit(false));
     }
     Column[] pk = model.primaryKey().stream().map(n -> col(n)).toArray(Column[]::new);
     Column keyTyped = model.primaryKey().stream().map(n -> col(n).isNotNull()).reduce(Column::and).orElseThrow();
-    // the untypable versions join the typed ones as marks in the same window, so no extra shuffle or join
+    // the untypable versions join the typed ones as marks, grouped and counted in the same partitions
     Dataset<Row> untypedMarks = classified.filter(col(REASON).isNotNull().and(keyTyped)).select(pk)
         .withColumn(UNTYPED_MARK, lit(true));
+    List<Column> grouping = new ArrayList<>(Arrays.asList(columns));
+    grouping.add(col(UNTYPED_MARK));
     WindowSpec byKey = Window.partitionBy(pk);
-    return folded.withColumn(UNTYPED_MARK, lit(false))
+    return typed.withColumn(UNTYPED_MARK, lit(false))
         .unionByName(untypedMarks, true)
+        .repartition(pk)
+        .groupBy(grouping.toArray(Column[]::new))
+        .agg(count(lit(1)).alias(COPIES))
         .withColumn(UNTYPED_VERSION, max(col(UNTYPED_MARK)).over(byKey))
         .withColumn(KEY_ROWS, count(when(not(col(UNTYPED_MARK)), 1)).over(byKey)
             .plus(when(col(UNTYPED_VERSION), 1L).otherwise(0L)))
@@ -228,7 +247,10 @@ public final class StagingTransforms {
         .select(model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new));
   }
 
-  /** Rows rejected by typing plus every version of a conflicting key, as (reason, raw, file). */
+  /**
+   * Rows rejected by typing plus every version of a conflicting key, as (reason, raw, file): a version's raw text
+   * is that of one of its copies, found among the classified rows of the conflicting keys.
+   */
   public static Dataset<Row> rejected(Dataset<Row> classified, Dataset<Row> folded, TableModel model) {
     Dataset<Row> untyped = classified.filter(col(REASON).isNotNull()).select(col(REASON), col(RAW), col(FILE));
     if (model.primaryKey().isEmpty()) {
@@ -243,7 +265,16 @@ public final class StagingTransforms {
         lit("): another version of the key could not be typed")))
         .otherwise(concat(lit("conflicting duplicate for primary key ("), key,
             lit("): rows share the key but differ")));
-    Dataset<Row> conflicts = folded.filter(col(KEY_ROWS).gt(1)).select(reason.alias(REASON), col(RAW), col(FILE));
+    Column[] keyAndMark = Stream.concat(model.primaryKey().stream(), Stream.of(UNTYPED_VERSION)).map(n -> col(n))
+        .toArray(Column[]::new);
+    Dataset<Row> conflictKeys = folded.filter(col(KEY_ROWS).gt(1)).select(keyAndMark).distinct();
+    Column[] versions = Stream.concat(model.columnNames().stream().map(n -> col(n)), Stream.of(col(UNTYPED_VERSION)))
+        .toArray(Column[]::new);
+    Dataset<Row> conflicts = classified.filter(col(REASON).isNull())
+        .join(conflictKeys, Keys.of(model.primaryKey().toArray(String[]::new)))
+        .groupBy(versions)
+        .agg(first(col(RAW)).alias(RAW), first(col(FILE)).alias(FILE))
+        .select(reason.alias(REASON), col(RAW), col(FILE));
     return untyped.unionByName(conflicts);
   }
 

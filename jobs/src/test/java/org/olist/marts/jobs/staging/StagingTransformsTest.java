@@ -131,6 +131,10 @@ class StagingTransformsTest {
       assertEquals("conflicting duplicate for primary key (order_id=o2, order_item_id=1): rows share the key but "
           + "differ", r.getAs(StagingTransforms.REASON));
     }
+    // each version keeps its own raw text
+    assertEquals(List.of("\"price\":\"1.00\"", "\"price\":\"2.00\""), rejected.stream()
+        .map(r -> ((String) r.getAs(StagingTransforms.RAW)).replaceAll(".*(\"price\":\"[^\"]*\").*", "$1"))
+        .sorted().toList());
     long duplicates = folded.selectExpr("sum(" + StagingTransforms.COPIES + " - 1)").first().getLong(0);
     assertEquals(1, duplicates);
   }
@@ -176,6 +180,11 @@ class StagingTransformsTest {
     Row c = classify(CUSTOMERS, new String[] {"c1", "u1", "01151", "sao\u00a0\tpaulo\u00a0", "\u00a0sp\t"}).get(0);
     assertEquals("sao paulo", c.getAs("customer_city"));
     assertEquals("SP", c.getAs("customer_state"));
+    // only the ends are trimmed; a value of white space alone is absent
+    Row inner = classify(ITEMS, new String[] {"o1", "1", "p\u00a0 1", "\u3000\t\u2028",
+        "2017-12-14 12:10:31", "19.90", "11.85"}).get(0);
+    assertEquals("p\u00a0 1", inner.getAs("product_id"));
+    assertNull(inner.getAs("seller_id"));
   }
 
   @Test
