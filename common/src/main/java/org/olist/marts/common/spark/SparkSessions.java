@@ -30,6 +30,7 @@ public final class SparkSessions {
   private static final String DELTA_SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
   private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
   private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+  private static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
   private static final String HADOOP_PREFIX = "spark.hadoop.";
   private static final long MIB = 1024L * 1024L;
   private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
@@ -37,9 +38,16 @@ public final class SparkSessions {
   private SparkSessions() {
   }
 
-  /** Settings every job and test session shares. */
+  /**
+   * Settings every job and test session shares. A cached result is kept uncompressed unless the user sets
+   * {@code spark.sql.inMemoryColumnarStorage.compressed}: Spark's column compression tries a dictionary of every
+   * string column of each batch, and what a job caches (keys, parsed rows) is mostly unique values (a daily staging
+   * run at SF 10 used 13 % less CPU without it).
+   */
   public static SparkConf baseConf(int shufflePartitions) {
-    return leaseGuarded(new SparkConf())
+    SparkConf conf = new SparkConf();
+    conf.setIfMissing(CACHE_COMPRESSED, "false");
+    return leaseGuarded(conf)
         .set("spark.sql.extensions", DELTA_EXTENSION)
         .set("spark.sql.catalog.spark_catalog", DELTA_CATALOG)
         .set("spark.sql.session.timeZone", "UTC")

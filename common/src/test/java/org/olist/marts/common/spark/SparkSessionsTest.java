@@ -60,6 +60,18 @@ class SparkSessionsTest {
   }
 
   @Test
+  void cachedResultsAreUncompressedUnlessTheUserSaysOtherwise() {
+    String key = "spark.sql.inMemoryColumnarStorage.compressed";
+    assertEquals("false", SparkSessions.baseConf(2).get(key));
+    System.setProperty(key, "true");
+    try {
+      assertEquals("true", SparkSessions.baseConf(2).get(key));
+    } finally {
+      System.clearProperty(key);
+    }
+  }
+
+  @Test
   void refusesAnUnknownModeNamingTheKey() {
     OlistException e = assertThrows(OlistException.class, () -> config("sometimes", 1));
     assertTrue(e.getMessage().contains(OlistConfig.CODEGEN) && e.getMessage().contains("sometimes"), e.getMessage());
