@@ -218,10 +218,14 @@ public final class DeltaTables {
    * write's own commit already records what the properties ask for.
    */
   public static void ensureProperties(SparkSession spark, String path, Map<String, String> properties) {
-    if (properties.isEmpty()) {
-      return;
+    if (!properties.isEmpty()) {
+      ensureProperties(spark, path, properties, TableMaintenance.detail(spark, path).properties());
     }
-    Map<String, String> current = TableMaintenance.detail(spark, path).properties();
+  }
+
+  /** As {@link #ensureProperties(SparkSession, String, Map)}, the table's {@code current} properties read already. */
+  public static void ensureProperties(SparkSession spark, String path, Map<String, String> properties,
+                                      Map<String, String> current) {
     Map<String, String> missing = new TreeMap<>(properties);
     missing.entrySet().removeIf(p -> p.getValue().equals(current.get(p.getKey())));
     if (missing.isEmpty()) {
@@ -258,7 +262,16 @@ public final class DeltaTables {
    */
   public static Commit merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
                              MergeSpec spec) {
-    List<String> differences = differences(spark, path, schema, partitionBy);
+    return merge(spark, path, schema, partitionBy, spec, TableMaintenance.detail(spark, path));
+  }
+
+  /**
+   * As {@link #merge(SparkSession, String, StructType, List, MergeSpec)}, for a caller that read the table's detail
+   * already.
+   */
+  public static Commit merge(SparkSession spark, String path, StructType schema, List<String> partitionBy,
+                             MergeSpec spec, TableMaintenance.Detail detail) {
+    List<String> differences = differences(spark, path, schema, partitionBy, detail);
     if (!differences.isEmpty()) {
       throw partialWriteRefused("merge into " + path, differences);
     }

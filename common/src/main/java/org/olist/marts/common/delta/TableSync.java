@@ -181,6 +181,16 @@ public final class TableSync {
    * written.
    */
   public static Synced merge(SparkSession spark, Target target, Dataset<Row> next, Optional<Dataset<Row>> scope) {
+    return merge(spark, target, next, scope, TableMaintenance.detail(spark, target.path()));
+  }
+
+  /**
+   * As {@link #merge(SparkSession, Target, Dataset, Optional)}, the table's {@code detail} read already (the caller
+   * checked it against the catalog): its properties and partitioning are not read again. A scoped table's rows after
+   * the MERGE are its rows before it plus those inserted less those deleted, so its new version is never read.
+   */
+  public static Synced merge(SparkSession spark, Target target, Dataset<Row> next, Optional<Dataset<Row>> scope,
+                             TableMaintenance.Detail detail) {
     String path = target.path();
     StructType schema = target.schema();
     List<String> key = target.key();
@@ -199,11 +209,12 @@ public final class TableSync {
     long updates = (Long) found.get(Change.UPDATE.word());
     long deletes = (Long) found.get(Change.DELETE.word());
     long same = (Long) found.get(Change.SAME.word());
+    // the rows of the table read: every row compared, or for a part, the whole table counted (from its statistics)
+    long rowsBefore = scope.isPresent() ? DeltaTables.read(spark, path, version).count() : same + updates + deletes;
     if (inserts + updates + deletes == 0) {
-      return new Synced(Mode.UNCHANGED, Optional.empty(), 0, 0, 0, same, 0, 0,
-          scope.isPresent() ? DeltaTables.read(spark, path, version).count() : same, version);
+      return new Synced(Mode.UNCHANGED, Optional.empty(), 0, 0, 0, same, 0, 0, rowsBefore, version);
     }
-    DeltaTables.ensureProperties(spark, path, target.properties());
+    DeltaTables.ensureProperties(spark, path, target.properties(), detail.properties());
     Map<String, String> set = new LinkedHashMap<>();
     Arrays.stream(schema.fieldNames()).forEach(c -> set.put(c, "s." + c));
     String on = key.stream().map(k -> "t." + k + " = s." + k).collect(Collectors.joining(" AND "));
@@ -211,12 +222,11 @@ public final class TableSync {
         b -> b.whenMatched("s." + CHANGE + " = '" + Change.DELETE.word() + "'").delete()
             .whenMatched().updateExpr(set)
             .whenNotMatched("s." + CHANGE + " = '" + Change.INSERT.word() + "'").insertExpr(set),
-        Optional.empty(), true)); // the diff is a local checkpoint: Delta need not materialize the source again
+        Optional.empty(), true), detail); // the diff is a local checkpoint: Delta need not materialize the source again
     Synced synced = new Synced(Mode.MERGED, Optional.empty(), commit.metric(DeltaMetric.NUM_TARGET_ROWS_INSERTED),
         commit.metric(DeltaMetric.NUM_TARGET_ROWS_UPDATED), commit.metric(DeltaMetric.NUM_TARGET_ROWS_DELETED), same,
         commit.metric(DeltaMetric.NUM_TARGET_FILES_ADDED), commit.metric(DeltaMetric.NUM_TARGET_FILES_REMOVED),
-        scope.isPresent() ? DeltaTables.read(spark, path, commit.version()).count() : same + updates + inserts,
-        commit.version());
+        rowsBefore + inserts - deletes, commit.version());
     if (synced.inserted() != inserts || synced.updated() != updates || synced.deleted() != deletes) {
       throw new OlistException("Cannot write " + path + " by its difference: comparing the rows with version "
           + version + " found " + inserts + " new, " + updates + " changed and " + deletes + " gone, but the MERGE ("

@@ -295,8 +295,14 @@ public final class JobContext {
     Optional<String> replace = !DeltaTables.exists(spark, path) ? Optional.of("no table yet")
         : config.fullRefresh() ? Optional.of("full refresh")
         : model.primaryKey().isEmpty() ? Optional.of("no primary key")
-        : DeltaTables.differences(spark, path, model.schema(), model.partitionBy()).isEmpty() ? Optional.empty()
-        : Optional.of("the table differs from the catalog");
+        : Optional.empty();
+    // one detail of the table serves the catalog check, its properties and the MERGE's own check
+    Optional<TableMaintenance.Detail> detail = replace.isPresent() ? Optional.empty()
+        : Optional.of(TableMaintenance.detail(spark, path));
+    if (detail.isPresent()
+        && !DeltaTables.differences(spark, path, model.schema(), model.partitionBy(), detail.get()).isEmpty()) {
+      replace = Optional.of("the table differs from the catalog");
+    }
     if (replace.isPresent() && scope.isPresent()) {
       throw new OlistException("Cannot write part of " + name(path) + " by its difference: " + replace.get()
           + "; it is computed whole");
@@ -307,7 +313,7 @@ public final class JobContext {
     }
     List<String> stamps = model.columns().stream().filter(c -> c.runStamp()).map(c -> c.name()).toList();
     return TableSync.merge(spark, new TableSync.Target(path, model.schema(), model.partitionBy(), properties,
-        model.primaryKey(), stamps), rows, scope);
+        model.primaryKey(), stamps), rows, scope, detail.get());
   }
 
   /**
