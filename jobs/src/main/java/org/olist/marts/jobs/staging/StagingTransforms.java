@@ -149,10 +149,9 @@ public final class StagingTransforms {
 
   /**
    * The typed value of a catalog column from its {@link Normalizations#trimmed} string {@code v}; null when it
-   * cannot be typed. Nothing is changed
-   * on the way (SPEC §10): a decimal is plain digits with at most the column's scale of significant decimals
-   * (no rounding, no exponent) and must fit its precision; a floating-point number must be finite and inside the
-   * catalog's {@code range}.
+   * cannot be typed. Nothing is changed on the way (SPEC §10): a decimal is plain digits with at most the column's
+   * scale of significant decimals (no rounding, no exponent) and must fit its precision; a floating-point number
+   * must be finite and inside the catalog's {@code range}.
    */
   static Column typed(ColumnModel c, Column v) {
     if (c.type().equals(DataTypes.StringType)) {
