@@ -26,6 +26,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.olist.marts.common.catalog.Layer;
@@ -57,8 +58,29 @@ import org.olist.marts.jobs.warehouse.Tables;
 class KillRecoveryIT {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
 
+  /** What every test starts from, built once and only read: each test copies the warehouse it kills in. */
+  @TempDir
+  static Path shared;
+  /** Generated input as of the day before, and the later snapshot every kill happens on. */
+  static Path before;
+  static Path after;
+  /** Every job on the later snapshot in an empty warehouse: the tables each recovery must end with. */
+  static Path reference;
+  /** Every job on the day before: the warehouse the daily run (and each kill in it) starts from. */
+  static Path dayBefore;
+
   @TempDir
   Path dir;
+
+  @BeforeAll
+  static void buildTheDayBeforeAndTheRebuild() {
+    before = snapshot(shared.resolve("before"), 17, LocalDate.of(2018, 6, 30));
+    after = snapshot(shared.resolve("after"), 17, null);
+    reference = shared.resolve("wh-reference");
+    runAll(withSeeds(after, reference, "rebuild"));
+    dayBefore = shared.resolve("wh-day-before");
+    runAll(withSeeds(before, dayBefore, "day-1"));
+  }
 
   private Process marts(Path input, Path wh, String runId) throws IOException {
     return pipeline("marts", input, wh, runId);
@@ -129,8 +151,7 @@ class KillRecoveryIT {
   }
 
   /** Generated input at SF 0.005 as of {@code asOf} (null: all of it). */
-  private Path snapshot(String name, long seed, LocalDate asOf) {
-    Path out = dir.resolve(name);
+  private static Path snapshot(Path out, long seed, LocalDate asOf) {
     new DataGenJob(0.005, seed, out.toString(), asOf).generate(TestSpark.spark());
     return out;
   }
@@ -161,10 +182,7 @@ class KillRecoveryIT {
   @Test
   void aStagingRunKilledHalfWayLeavesTheNextLayerReadingTheLastCompleteRun() throws Exception {
     // SPEC §10: a layer is read consistently, also after a kill -9 that left staging half new
-    Path before = snapshot("staging-before", 11, LocalDate.of(2018, 1, 31));
-    Path after = snapshot("staging-after", 11, null);
-    Path wh = dir.resolve("wh-staging-kill");
-    Pipeline.run(TestSpark.config(before.toString(), wh, Map.of(OlistConfig.RUN_ID, "complete")));
+    Path wh = Pipeline.copyTree(dayBefore, dir.resolve("wh-staging-kill"));
     String lines = "intermediate/" + Tables.ORDER_ITEMS_JOINED;
     Dataset<Row> complete = DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()).localCheckpoint();
     Map<String, Long> published = stagingVersions(wh);
@@ -188,35 +206,24 @@ class KillRecoveryIT {
 
     // the next layer, started on its own (in this JVM: the killed process left only files), reads the staging
     // versions of the last complete run
-    new IntermediateJob().run(TestSpark.spark(), TestSpark.config(after.toString(), wh,
-        Map.of(OlistConfig.RUN_ID, "after-kill")));
+    new IntermediateJob().run(TestSpark.spark(), withSeeds(after, wh, "after-kill"));
     new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(complete,
         DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()));
 
-    // a complete staging run publishes the new input, and the next layer follows it
+    // a complete staging run publishes the new input, and the next layer follows it: as a build from scratch
     Process rerun = pipeline("staging,intermediate", after, wh, "staging-rerun");
     assertTrue(rerun.waitFor(10, TimeUnit.MINUTES));
     assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve("staging-rerun.out")));
-    Path fresh = dir.resolve("wh-staging-fresh");
-    OlistConfig fromScratch = TestSpark.config(after.toString(), fresh, Map.of(OlistConfig.RUN_ID, "fresh"));
-    new StagingJob().run(TestSpark.spark(), fromScratch);
-    new IntermediateJob().run(TestSpark.spark(), fromScratch);
     new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(
-        DeltaTables.read(TestSpark.spark(), fresh.resolve(lines).toString()),
+        DeltaTables.read(TestSpark.spark(), reference.resolve(lines).toString()),
         DeltaTables.read(TestSpark.spark(), wh.resolve(lines).toString()));
   }
 
   @Test
   void aKilledLoadRecoversToTheUndisturbedResult() throws Exception {
-    Path before = snapshot("before", 9, LocalDate.of(2018, 1, 31));
-    Path after = snapshot("after", 9, null);
-
-    // the undisturbed result, and a warehouse ready for the incremental load of the later snapshot
-    Path reference = dir.resolve("wh-reference");
-    Pipeline.run(TestSpark.config(after.toString(), reference, Map.of(OlistConfig.FULL_REFRESH, true)));
-    Path ready = dir.resolve("wh-ready");
-    Pipeline.run(TestSpark.config(before.toString(), ready, Map.of(OlistConfig.RUN_ID, "before")));
-    OlistConfig later = TestSpark.config(after.toString(), ready, Map.of(OlistConfig.RUN_ID, "later"));
+    // a warehouse ready for the incremental load of the later snapshot (the undisturbed result: the reference)
+    Path ready = Pipeline.copyTree(dayBefore, dir.resolve("wh-ready"));
+    OlistConfig later = withSeeds(after, ready, "later");
     new StagingJob().run(TestSpark.spark(), later);
     new IntermediateJob().run(TestSpark.spark(), later);
 
@@ -264,8 +271,7 @@ class KillRecoveryIT {
         assertTrue(rerun.waitFor(10, TimeUnit.MINUTES));
         assertEquals(0, rerun.exitValue(), Files.readString(dir.resolve(rerunId + ".out")));
       } else {
-        new MartsJob().run(TestSpark.spark(), TestSpark.config(after.toString(), wh,
-            Map.of(OlistConfig.RUN_ID, rerunId)));
+        new MartsJob().run(TestSpark.spark(), withSeeds(after, wh, rerunId));
       }
       assertConsistent(wh, "after re-run " + at);
       new JavaDataFrameSuiteBase().assertDataFrameNoOrderEquals(fact(reference).drop("loaded_at"),
@@ -284,12 +290,7 @@ class KillRecoveryIT {
    */
   @Test
   void aDailyRunKilledInTheIntermediateThenInTheRlsJobEndsAsARebuild() throws Exception {
-    Path before = snapshot("daily-before", 17, LocalDate.of(2018, 6, 30));
-    Path after = snapshot("daily-after", 17, null);
-    Path reference = dir.resolve("wh-daily-reference");
-    runAll(withSeeds(after, reference, "rebuild"));
-    Path wh = dir.resolve("wh-daily");
-    runAll(withSeeds(before, wh, "day-1"));
+    Path wh = Pipeline.copyTree(dayBefore, dir.resolve("wh-daily"));
 
     // the jobs before the victim's in this JVM, the victim's in a process of its own
     new StagingJob().run(TestSpark.spark(), withSeeds(after, wh, "day-2"));
@@ -366,7 +367,7 @@ class KillRecoveryIT {
    */
   @Test
   void aKilledOrchestratorsJvmStopsAndTheNextRunTakesOverOnlyOnceItIsGone() throws Exception {
-    Path input = snapshot("orphan-input", 13, null);
+    Path input = after;
     Path wh = dir.resolve("wh-orphan");
     Process script = pipeline("staging,intermediate,marts", input, wh, "orphaned");
     boolean finished = awaitOrExit(script, () -> leaseHeldBy(wh, "orphaned")
