@@ -246,12 +246,17 @@ public final class StagingTransforms {
         .select(model.columnNames().stream().map(n -> col(n)).toArray(Column[]::new));
   }
 
+  /** Rows rejected by typing, as (reason, raw, file): all that {@link #rejected} finds when no key conflicts. */
+  public static Dataset<Row> untyped(Dataset<Row> classified) {
+    return classified.filter(col(REASON).isNotNull()).select(col(REASON), col(RAW), col(FILE));
+  }
+
   /**
    * Rows rejected by typing plus every version of a conflicting key, as (reason, raw, file): a version's raw text
    * is that of one of its copies, found among the classified rows of the conflicting keys.
    */
   public static Dataset<Row> rejected(Dataset<Row> classified, Dataset<Row> folded, TableModel model) {
-    Dataset<Row> untyped = classified.filter(col(REASON).isNotNull()).select(col(REASON), col(RAW), col(FILE));
+    Dataset<Row> untyped = untyped(classified);
     if (model.primaryKey().isEmpty()) {
       return untyped;
     }

@@ -137,6 +137,8 @@ class StagingTransformsTest {
         .sorted().toList());
     long duplicates = folded.selectExpr("sum(" + StagingTransforms.COPIES + " - 1)").first().getLong(0);
     assertEquals(1, duplicates);
+    assertEquals(0, StagingTransforms.untyped(classified).count(), "the conflicts are typed rows: only rejected "
+        + "finds them");
   }
 
   @Test
@@ -157,6 +159,9 @@ class StagingTransformsTest {
     Dataset<Row> folded = StagingTransforms.foldDuplicates(classified, ITEMS);
     Dataset<Row> q = StagingTransforms.quarantine(StagingTransforms.rejected(classified, folded, ITEMS),
         "order_items", "run-1", Timestamp.valueOf("2026-01-01 00:00:00"));
+    // without a conflicting key the rows typing rejected are all there is
+    assertEquals(StagingTransforms.rejected(classified, folded, ITEMS).collectAsList(),
+        StagingTransforms.untyped(classified).collectAsList());
     assertEquals(ModelCatalog.get().table("quarantine_rows").columnNames(), Arrays.asList(q.columns()));
     Row r = q.first();
     assertEquals("order_items", r.getAs("source"));
