@@ -190,7 +190,7 @@ public final class StagingJob extends OlistJob {
       TableResult written = ctx.write(ctx.syncOf(table.name(), StagingTransforms.staged(folded, table))
           .withRowsIn(records).withDetails(new StagedFile(c.file().path(), records, classified.parserRecords(),
               quarantined, counts.duplicates(), counts.conflicts()).and(build.get().details())));
-      TableResult q = ctx.write(quarantine(ctx, c, classified, folded, counts, start).withRowsIn(records)
+      TableResult q = ctx.write(quarantine(ctx, c, classified, folded, quarantined, counts.conflicts(), start).withRowsIn(records)
           .withDetails(new StagedFile.Quarantine(c.source().name()).and(build.get().details())));
       new Reconciliation(table.name(), records, written.rows(), q.rows(), counts.duplicates()).check();
       LOG.info("Reconciled {}: raw {} = staged {} + quarantined {} + exact duplicates {}", table.name(), records,
@@ -288,14 +288,14 @@ public final class StagingJob extends OlistJob {
    * conflicting keys' versions looked up only when the fold found some).
    */
   private static WriteRequest quarantine(JobContext ctx, Checked c, Classified classified, Dataset<Row> folded,
-                                         Folded counts, Instant start) {
+                                         long quarantined, long conflicts, Instant start) {
     TableModel model = ctx.table(QUARANTINE_TABLE);
     String path = ctx.warehouse().path(Layer.QUARANTINE, c.table().name());
-    if (classified.lost() == null && classified.untyped() + counts.conflicts() == 0) {
+    if (classified.lost() == null && quarantined == 0) {
       // nothing to quarantine (the counts say so; the reconciliation after the writes checks the staged rows)
       return WriteRequest.empty(model, path);
     }
-    Dataset<Row> rejected = counts.conflicts() == 0 ? StagingTransforms.untyped(classified.rows())
+    Dataset<Row> rejected = conflicts == 0 ? StagingTransforms.untyped(classified.rows())
         : StagingTransforms.rejected(classified.rows(), folded, c.table());
     return WriteRequest.overwrite(model, path, StagingTransforms.quarantine(classified.lost() == null ? rejected
         : rejected.unionByName(classified.lost()), c.source().name(), ctx.runId(), Timestamp.from(start)));
